@@ -1,0 +1,98 @@
+"""The UNV Results Portal: the application factory, the composition root of every feature."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+from flask_login import LoginManager
+from flask_wtf.csrf import CSRFProtect
+
+ROOT = Path(__file__).resolve().parent.parent
+
+csrf = CSRFProtect()
+login_manager = LoginManager()
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app; nothing here migrates, sleeps or calls the network."""
+    from portal import api, cli, db, errors, i18n, labels, limits, navigation, security, views
+    from portal.auth import permissions
+    from portal.auth import views as auth_views
+    from portal.settings import load_settings
+
+    overrides = dict(config or {})
+    instance_path = Path(
+        overrides.pop("INSTANCE_PATH", None) or os.environ.get("PORTAL_INSTANCE") or ROOT / "instance"
+    )
+    app = Flask(
+        __name__,
+        instance_path=str(instance_path),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    app.config.update(load_settings(instance_path, overrides))
+    app.config.setdefault("TRANSLATIONS_DIR", str(Path(__file__).parent / "translations"))
+
+    db.init_app(app)
+    security.init_app(app)
+    csrf.init_app(app)
+    i18n.init_app(app)
+    limits.init_app(app)
+    _init_login(app)
+    errors.init_app(app)
+    navigation.init_app(app)
+    labels.init_app(app)
+    cli.init_app(app)
+
+    app.register_blueprint(views.bp)
+    app.register_blueprint(auth_views.bp)
+    app.register_blueprint(api.bp)
+    navigation.register(app, "portal.home", _l("Home"), lambda user: True, 0)
+    navigation.register(
+        app,
+        "auth.account_requests",
+        _l("Account requests"),
+        permissions.can_decide_account_requests,
+        80,
+    )
+
+    _init_features(app)
+    return app
+
+
+def _init_features(app: Flask) -> None:
+    """Each feature package plugs in its blueprints, CLI, navigation and indicator providers."""
+    import importlib
+
+    for name in ("surveys", "knowledge", "portal.results"):
+        module = importlib.import_module(name)
+        init = getattr(module, "init_app", None)
+        if init is not None:
+            init(app)
+
+
+def _init_login(app: Flask) -> None:
+    from portal.auth import accounts
+    from portal.db import db_session
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please sign in to see this page.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+
+    @login_manager.user_loader
+    def _load(session_id: str) -> Any:
+        return accounts.user_for_session_id(db_session(), session_id)
+
+    @login_manager.request_loader
+    def _bearer(request: Any) -> Any:
+        header = request.headers.get("Authorization", "")
+        if not header.startswith("Bearer ") or not request.path.startswith("/api/"):
+            return None
+        return accounts.user_for_api_token(db_session(), header[7:].strip())

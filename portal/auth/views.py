@@ -1,0 +1,228 @@
+"""Sign in and out, password reset, the account page with API tokens, and account requests."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+from werkzeug.wrappers import Response
+
+from portal import mail
+from portal.auth import accounts
+from portal.auth.enforce import public, require
+from portal.auth.forms import (
+    AccountRequestForm,
+    ApproveRequestForm,
+    ConfirmForm,
+    ForgotPasswordForm,
+    LoginForm,
+    ResetPasswordForm,
+    TokenForm,
+)
+from portal.auth.permissions import can_decide_account_requests, is_signed_in
+from portal.countries import country_choices
+from portal.db import db_session
+from portal.errors import InputError, NotFound
+from portal.i18n import current_language
+from portal.limits import limiter, login_email_key, login_limit
+
+bp = Blueprint("auth", __name__)
+
+
+def _hash_method() -> str:
+    return str(current_app.config["PASSWORD_HASH_METHOD"])
+
+
+def _safe_next(target: str | None) -> str:
+    """Only a path on this site: an open redirect would help phishing."""
+    if target:
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc and target.startswith("/") and "\\" not in target:
+            return target
+    return url_for("portal.home")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(login_limit, methods=["POST"], deduct_when=lambda r: r.status_code != 302)
+@limiter.limit(
+    "5 per minute", key_func=login_email_key, methods=["POST"],
+    deduct_when=lambda r: r.status_code != 302,
+)
+@public
+def login() -> Any:
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = accounts.authenticate(
+            db_session(), form.email.data, form.password.data, hash_method=_hash_method()
+        )
+        if user is not None:
+            login_user(user)
+            return redirect(_safe_next(request.args.get("next")))
+        form.password.errors = [_("The e-mail or password is not right.")]
+        return render_template("auth/login.html", form=form), 401
+    return render_template("auth/login.html", form=form)
+
+
+@bp.post("/logout")
+@login_required
+def logout() -> Response:
+    accounts.end_sessions(db_session(), current_user._get_current_object())
+    logout_user()
+    flash(_("You are signed out."), "info")
+    return redirect(url_for("portal.home"))
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@limiter.limit(login_limit, methods=["POST"])
+@public
+def forgot_password() -> Any:
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        user = accounts.user_by_email(db_session(), form.email.data)
+        if user is not None and user.active:
+            token = accounts.password_reset_token(user, current_app.config["SECRET_KEY"])
+            link = mail.absolute_url("auth.reset_password", token=token)
+            mail.send([mail.compose("password_reset", user.email, user.locale, link=link)])
+        # The same answer whether or not the address has an account.
+        flash(_("If that address has an account, a link to set a new password is on its way."))
+        return redirect(url_for("auth.login"))
+    return render_template("auth/forgot_password.html", form=form)
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@public
+def reset_password(token: str) -> Any:
+    session = db_session()
+    user = accounts.user_for_reset_token(session, token, current_app.config["SECRET_KEY"])
+    if user is None:
+        abort(410, description=_("This link has expired or was already used."))
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            accounts.set_password(session, user, form.password.data, hash_method=_hash_method())
+        except InputError as error:
+            form.password.errors = [error.translated()]
+        else:
+            flash(_("Your password is set. You can sign in now."), "success")
+            return redirect(url_for("auth.login"))
+    return render_template("auth/reset_password.html", form=form)
+
+
+@bp.get("/account")
+@require(is_signed_in)
+def account() -> str:
+    tokens = accounts.api_tokens(db_session(), current_user._get_current_object())
+    return render_template("auth/account.html", tokens=tokens, form=TokenForm(), new_token=None)
+
+
+@bp.post("/account/tokens")
+@require(is_signed_in)
+def create_token() -> Any:
+    form = TokenForm()
+    user = current_user._get_current_object()
+    new_token = None
+    if form.validate_on_submit():
+        new_token = accounts.issue_api_token(db_session(), user, form.label.data or "")
+    tokens = accounts.api_tokens(db_session(), user)
+    return render_template("auth/account.html", tokens=tokens, form=form, new_token=new_token)
+
+
+@bp.post("/account/tokens/<int:token_id>/revoke")
+@require(is_signed_in)
+def revoke_token(token_id: int) -> Response:
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        accounts.revoke_api_token(db_session(), current_user._get_current_object(), token_id)
+    except NotFound:
+        abort(404)
+    flash(_("The token was revoked."), "success")
+    return redirect(url_for("auth.account"))
+
+
+@bp.route("/account/request", methods=["GET", "POST"])
+@limiter.limit(login_limit, methods=["POST"])
+@public
+def request_account() -> Any:
+    form = AccountRequestForm()
+    form.country.choices = [("", _("(none)"))] + country_choices(current_language())
+    if form.validate_on_submit():
+        data = accounts.AccountRequestInput(
+            email=form.email.data,
+            name=form.name.data,
+            organisation_name=form.organisation_name.data,
+            organisation_kind=form.organisation_kind.data,
+            country=form.country.data or None,
+            reason=form.reason.data or "",
+            locale=current_language(),
+        )
+        try:
+            accounts.submit_account_request(db_session(), data)
+        except InputError as error:
+            form.email.errors = [error.translated()]
+        else:
+            return render_template("auth/request_sent.html")
+    return render_template("auth/request_account.html", form=form)
+
+
+@bp.get("/admin/account-requests")
+@require(can_decide_account_requests)
+def account_requests() -> str:
+    session = db_session()
+    orgs = accounts.all_organisations(session)
+    form = ApproveRequestForm()
+    form.organisation.choices = [("", _("Create a new organisation"))] + [
+        (org.code, org.name) for org in orgs
+    ]
+    return render_template(
+        "auth/account_requests.html",
+        requests=accounts.pending_account_requests(session),
+        approve_form=form,
+        decline_form=ConfirmForm(),
+    )
+
+
+@bp.post("/admin/account-requests/<int:request_id>/approve")
+@require(can_decide_account_requests)
+def approve_account_request(request_id: int) -> Response:
+    form = ApproveRequestForm()
+    form.organisation.choices = [(request.form.get("organisation", ""), "")]
+    if not form.validate_on_submit():
+        abort(400)
+    session = db_session()
+    try:
+        user = accounts.approve_account_request(
+            session,
+            request_id,
+            current_user._get_current_object(),
+            form.organisation.data or None,
+            hash_method=_hash_method(),
+        )
+    except NotFound:
+        abort(404)
+    except InputError as error:
+        flash(error.translated(), "error")
+        return redirect(url_for("auth.account_requests"))
+    token = accounts.password_reset_token(user, current_app.config["SECRET_KEY"])
+    link = mail.absolute_url("auth.reset_password", token=token)
+    mail.send([mail.compose("account_approved", user.email, user.locale, link=link, user=user)])
+    flash(_("Account created; %(email)s was sent a link to set a password.", email=user.email))
+    return redirect(url_for("auth.account_requests"))
+
+
+@bp.post("/admin/account-requests/<int:request_id>/decline")
+@require(can_decide_account_requests)
+def decline_account_request(request_id: int) -> Response:
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        accounts.decline_account_request(
+            db_session(), request_id, current_user._get_current_object()
+        )
+    except NotFound:
+        abort(404)
+    flash(_("The request was declined."), "info")
+    return redirect(url_for("auth.account_requests"))

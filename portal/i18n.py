@@ -1,0 +1,61 @@
+"""Languages of the portal: locale choice, right-to-left layout and the language switcher's data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Flask, request, session
+from flask_babel import Babel, get_locale
+from flask_login import current_user
+
+# Native names, so a person finds their language whatever the page's language is.
+LANGUAGES: dict[str, str] = {
+    "en": "English",
+    "fr": "Français",
+    "es": "Español",
+    "zh": "中文",
+    "ar": "العربية",
+}
+RTL_LANGUAGES = {"ar"}
+DEFAULT_LOCALE = "en"
+
+babel = Babel()
+
+
+def select_locale() -> str:
+    chosen = session.get("lang")
+    if chosen in LANGUAGES:
+        return chosen
+    user_locale = getattr(current_user, "locale", None) if current_user else None
+    if user_locale in LANGUAGES:
+        return user_locale
+    return request.accept_languages.best_match(list(LANGUAGES), DEFAULT_LOCALE) or DEFAULT_LOCALE
+
+
+def current_language() -> str:
+    return str(get_locale() or DEFAULT_LOCALE).split("_")[0]
+
+
+@dataclass(frozen=True)
+class NavLink:
+    url: str
+    label: str
+    active: bool
+
+
+def init_app(app: Flask) -> None:
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        default_translation_directories=str(app.config["TRANSLATIONS_DIR"]),
+    )
+
+    @app.context_processor
+    def _language_context() -> dict[str, Any]:
+        code = current_language()
+        return {
+            "locale_code": code,
+            "text_direction": "rtl" if code in RTL_LANGUAGES else "ltr",
+            "available_languages": list(LANGUAGES.items()),
+        }

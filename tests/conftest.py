@@ -1,0 +1,150 @@
+"""Fixtures: an app on a fresh database per test (SQLite always, PostgreSQL when configured)."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from portal import create_app
+from portal.db import Base, create_schema, database, import_models
+
+PG_URL = os.environ.get("TEST_DATABASE_URL", "")
+FAST_HASH = "scrypt:1024:8:1"  # tests only; the default is N=2^17 (see test_security)
+PASSWORD = "correct horse battery staple"
+
+
+def _backends() -> list:
+    return [
+        "sqlite",
+        pytest.param(
+            "postgresql",
+            marks=[
+                pytest.mark.postgres,
+                pytest.mark.skipif(not PG_URL, reason="TEST_DATABASE_URL is not set"),
+            ],
+        ),
+    ]
+
+
+def _pg_schema_url(worker: str) -> str:
+    """One schema per xdist worker, so parallel workers never share tables."""
+    schema = f"test_{worker}"
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    admin.dispose()
+    url = make_url(PG_URL).update_query_dict({"options": f"-csearch_path={schema}"})
+    return url.render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def pg_url(worker_id: str) -> Iterator[str]:
+    url = _pg_schema_url(worker_id)
+    import_models()
+    engine = create_engine(url)
+    Base.metadata.create_all(engine)
+    engine.dispose()
+    yield url
+
+
+@pytest.fixture(scope="session")
+def worker_id(request: pytest.FixtureRequest) -> str:
+    return getattr(request.config, "workerinput", {}).get("workerid", "main")
+
+
+def _truncate_all(app: Flask) -> None:
+    names = ", ".join(f'"{table.name}"' for table in reversed(Base.metadata.sorted_tables))
+    with database(app).engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture(params=_backends())
+def app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Flask]:
+    backend = request.param
+    if backend == "postgresql":
+        url = request.getfixturevalue("pg_url")
+    else:
+        url = f"sqlite:///{tmp_path / 'portal.db'}"
+    app = create_app(
+        {
+            "TESTING": True,
+            "INSTANCE_PATH": str(tmp_path / "instance"),
+            "DATABASE_URL": url,
+            "SECRET_KEY": "test-secret-key",
+            "PORTAL_DATA_DIR": str(tmp_path / "data"),
+            "PASSWORD_HASH_METHOD": FAST_HASH,
+            "SESSION_COOKIE_SECURE": False,
+            "BASE_URL": "https://portal.example.org",
+            "SMTP_URL": "",
+        }
+    )
+    if backend == "sqlite":
+        create_schema(app)
+    try:
+        yield app
+    finally:
+        if backend == "postgresql":
+            _truncate_all(app)
+        database(app).engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def session(app: Flask) -> Iterator:
+    """A session for arranging and checking data; commit explicitly to make data visible."""
+    db_session = database(app).sessionmaker()
+    try:
+        yield db_session
+    finally:
+        db_session.rollback()
+        db_session.close()
+
+
+CSRF_INPUT = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
+
+
+def csrf_from(client: FlaskClient, url: str) -> str:
+    """The CSRF token of the form on a page, as a browser would have it."""
+    page = client.get(url).get_data(as_text=True)
+    match = CSRF_INPUT.search(page)
+    assert match, f"no csrf_token on {url}"
+    return match.group(1) or match.group(2)
+
+
+class Auth:
+    def __init__(self, client: FlaskClient) -> None:
+        self.client = client
+
+    def login(self, email: str, password: str = PASSWORD) -> None:
+        token = csrf_from(self.client, "/login")
+        response = self.client.post(
+            "/login", data={"email": email, "password": password, "csrf_token": token}
+        )
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+
+    def logout(self) -> None:
+        token = csrf_from(self.client, "/account")
+        self.client.post("/logout", data={"csrf_token": token})
+
+
+@pytest.fixture
+def auth(client: FlaskClient) -> Auth:
+    return Auth(client)

@@ -1,0 +1,53 @@
+"""Routes of the portal core: home, language, sign-in, passwords, account, account requests, API."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from portal.auth import accounts
+from tests.integration.access import EVERYONE, SIGNED_IN, STAFF, Case
+
+
+def _request_id(session: Session, app) -> str:
+    request = accounts.submit_account_request(
+        session,
+        accounts.AccountRequestInput(
+            "new@example.org", "New", "Org", "cso", None, "", "en"
+        ),
+    )
+    return str(request.id)
+
+
+def _reset_url(session: Session, app) -> str:
+    user = accounts.user_by_email(session, "staff@matrix.test")
+    return "/password/reset/" + accounts.password_reset_token(user, app.config["SECRET_KEY"])
+
+
+CASES = [
+    Case("/", "GET", EVERYONE, "/"),
+    Case("/robots.txt", "GET", EVERYONE, "/robots.txt"),
+    Case("/language", "POST", EVERYONE, "/language", {"lang": "fr"}),
+    Case("/login", "GET", EVERYONE, "/login"),
+    Case("/login", "POST", EVERYONE, "/login", {"email": "x@example.org", "password": "x"}),
+    Case("/logout", "POST", SIGNED_IN, "/logout"),
+    Case("/password/forgot", "GET", EVERYONE, "/password/forgot"),
+    Case("/password/reset/<token>", "GET", EVERYONE, _reset_url),
+    Case("/account", "GET", SIGNED_IN, "/account"),
+    Case("/account/tokens", "POST", SIGNED_IN, "/account/tokens", {"label": "x"}),
+    Case("/account/tokens/<int:token_id>/revoke", "POST", SIGNED_IN, "/account/tokens/999/revoke"),
+    Case("/account/request", "GET", EVERYONE, "/account/request"),
+    Case("/admin/account-requests", "GET", STAFF, "/admin/account-requests"),
+    Case(
+        "/admin/account-requests/<int:request_id>/approve",
+        "POST",
+        STAFF,
+        lambda s, a: f"/admin/account-requests/{_request_id(s, a)}/approve",
+    ),
+    Case(
+        "/admin/account-requests/<int:request_id>/decline",
+        "POST",
+        STAFF,
+        lambda s, a: f"/admin/account-requests/{_request_id(s, a)}/decline",
+    ),
+    Case("/api/v1/health", "GET", EVERYONE, "/api/v1/health"),
+]
