@@ -27,7 +27,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     overrides = dict(config or {})
     instance_path = Path(
-        overrides.pop("INSTANCE_PATH", None) or os.environ.get("PORTAL_INSTANCE") or ROOT / "instance"
+        overrides.pop("INSTANCE_PATH", None)
+        or os.environ.get("PORTAL_INSTANCE")
+        or ROOT / "instance"
     )
     app = Flask(
         __name__,

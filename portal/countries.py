@@ -1,4 +1,4 @@
-"""The UN M49 country table: ISO3 codes, names in the UN languages, regions and LDC/LLDC/SIDS flags."""
+"""The UN M49 country table: ISO3 codes, names in UN languages, regions, LDC/LLDC/SIDS flags."""
 
 from __future__ import annotations
 

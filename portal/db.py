@@ -1,4 +1,4 @@
-"""The database: declarative base, engine, and one session and transaction per request or command."""
+"""The database: declarative base, engine, one session and transaction per request or command."""
 
 from __future__ import annotations
 
@@ -49,8 +49,12 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-def make_engine(url: str) -> Engine:
-    """Create the engine; SQLite gets WAL, a busy timeout, foreign keys and BEGIN IMMEDIATE."""
+def make_engine(url: str, *, immediate: bool = True) -> Engine:
+    """Create the engine; SQLite gets WAL, a busy timeout, foreign keys and BEGIN IMMEDIATE.
+
+    `immediate=False` (deferred transactions) is for read-only observers such as tests, which must
+    not hold the write lock while they look.
+    """
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         return create_engine(url, pool_pre_ping=True, future=True)
@@ -71,7 +75,7 @@ def make_engine(url: str) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
     return engine
 
@@ -141,7 +145,7 @@ def db_session() -> Session:
 
 
 def create_schema(app: Flask) -> None:
-    """Create every table directly from the models (tests and first runs; production uses Alembic)."""
+    """Create every table from the models (tests and first runs; deployments use Alembic)."""
     import_models()
     Base.metadata.create_all(database(app).engine)
 

@@ -1,4 +1,4 @@
-"""The demo data set: organisations with offices, one account per role, and each feature's demo part."""
+"""The demo data set: organisations, offices, one account per role, and each feature's part."""
 
 from __future__ import annotations
 
@@ -55,7 +55,8 @@ def _load_accounts(session: Session, app: Flask) -> None:
             accounts.create_organisation(session, code, name, kind, country)
     for org_code, office_type, station, name in OFFICES:
         org = accounts.organisation_by_code(session, org_code)
-        if not any(o.office_type == office_type and o.duty_station == station for o in org.offices):
+        known = {(o.office_type, o.duty_station) for o in org.offices}
+        if (office_type, station) not in known:
             accounts.add_office(session, org, office_type, station, name)
     for email, role, org_code, name in USERS:
         if accounts.user_by_email(session, email) is None:
@@ -80,7 +81,7 @@ def load_demo(app: Flask) -> str:
         session.flush()
         for loader in app.extensions.get("portal_demo_loaders", []):
             loader(session, app)
-    lines = ["Demo accounts (password: %s):" % DEMO_PASSWORD]
+    lines = [f"Demo accounts (password: {DEMO_PASSWORD}):"]
     lines += [f"  {role:<12} {email}" for email, role, _org, _name in USERS]
     return "\n".join(lines)
 

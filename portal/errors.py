@@ -6,9 +6,9 @@ import logging
 from typing import Any
 
 from flask import Flask, jsonify, render_template, request
-from markupsafe import escape
 from flask_babel import gettext, lazy_gettext
 from flask_wtf.csrf import CSRFError
+from markupsafe import escape
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)

@@ -20,7 +20,9 @@ class NavEntry:
     order: int
 
 
-def register(app: Flask, endpoint: str, label: Any, visible: Callable[[Any], bool], order: int) -> None:
+def register(
+    app: Flask, endpoint: str, label: Any, visible: Callable[[Any], bool], order: int
+) -> None:
     app.extensions.setdefault("portal_nav", []).append(NavEntry(endpoint, label, visible, order))
 
 

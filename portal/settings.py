@@ -54,15 +54,25 @@ class Setting:
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("DATABASE_URL", _str, None, "SQLAlchemy URL; default SQLite under the instance folder"),
-    Setting("SECRET_KEY", _str, None, "session and CSRF signing; generated into instance/secret_key"),
-    Setting("PORTAL_DATA_DIR", _str, None, "uploaded files and the search index; default instance/"),
-    Setting("SMTP_URL", _str, "", "smtp://user:pass@host:port or smtps://; unset writes .eml files"),
+    Setting(
+        "SECRET_KEY", _str, None, "session and CSRF signing; generated into instance/secret_key"
+    ),
+    Setting(
+        "PORTAL_DATA_DIR", _str, None, "uploaded files and the search index; default instance/"
+    ),
+    Setting(
+        "SMTP_URL", _str, "", "smtp://user:pass@host:port or smtps://; unset writes .eml files"
+    ),
     Setting("MAIL_FROM", _str, "UNV Results Portal <no-reply@unv.org>", "sender of every mail"),
     Setting("PORTAL_SUPPRESS_BELOW", _int, 5, "minimum valid answers behind a published figure"),
     Setting("PORTAL_MAX_UPLOAD_MB", _int, 50, "largest accepted knowledge-product file"),
     Setting("PORTAL_RATING_TOLERANCE", _float, 0.05, "relative shortfall still rated green"),
-    Setting("PORTAL_GLOBAL_SOUTH_FLAG", _str, "developing_2017", "M49 column defining Global South"),
-    Setting("PORTAL_PURGE_CONTACTS_DAYS", _int, 90, "days after a campaign closes to purge contacts"),
+    Setting(
+        "PORTAL_GLOBAL_SOUTH_FLAG", _str, "developing_2017", "M49 column defining Global South"
+    ),
+    Setting(
+        "PORTAL_PURGE_CONTACTS_DAYS", _int, 90, "days after a campaign closes to purge contacts"
+    ),
     Setting("PORTAL_INVITATION_DAYS", _int, 60, "days an invitation link stays valid"),
     Setting("BASE_URL", _str, "http://127.0.0.1:5000", "public root URL used in every mailed link"),
     Setting("TRUSTED_HOSTS", _list, [], "host names accepted in the Host header (empty: any)"),
@@ -70,9 +80,13 @@ SETTINGS: tuple[Setting, ...] = (
         "SESSION_COOKIE_SECURE", _bool, None, "HTTPS-only cookies; default: when BASE_URL is https"
     ),
     Setting("SESSION_HOURS", _int, 8, "lifetime of a login session in hours"),
-    Setting("PASSWORD_HASH_METHOD", _str, "scrypt:131072:8:1", "Werkzeug hash method (OWASP N=2^17)"),
+    Setting(
+        "PASSWORD_HASH_METHOD", _str, "scrypt:131072:8:1", "Werkzeug hash method (OWASP N=2^17)"
+    ),
     Setting("RATELIMIT_ENABLED", _bool, True, "rate-limit logins and token look-ups"),
-    Setting("RATELIMIT_STORAGE_URI", _str, "memory://", "Flask-Limiter storage; redis:// with workers"),
+    Setting(
+        "RATELIMIT_STORAGE_URI", _str, "memory://", "Flask-Limiter storage; redis:// with workers"
+    ),
     Setting("LOGIN_RATE_LIMIT", _str, "10 per minute;50 per hour", "login attempts per client"),
     Setting("TOKEN_RATE_LIMIT", _str, "30 per minute", "survey-link look-ups per client"),
     Setting("TESTING", _bool, False, "test mode (Flask)"),
@@ -87,7 +101,9 @@ def _toml_settings(instance_path: Path) -> dict[str, Any]:
         return tomllib.load(handle)
 
 
-def load_settings(instance_path: Path, overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
+def load_settings(
+    instance_path: Path, overrides: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
     """Resolve every setting: overrides, then environment, then portal.toml, then default."""
     overrides = dict(overrides or {})
     from_file = _toml_settings(instance_path)

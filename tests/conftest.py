@@ -12,9 +12,10 @@ from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
 
 from portal import create_app
-from portal.db import Base, create_schema, database, import_models
+from portal.db import Base, create_schema, database, import_models, make_engine
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
 FAST_HASH = "scrypt:1024:8:1"  # tests only; the default is N=2^17 (see test_security)
@@ -109,16 +110,25 @@ def runner(app: Flask) -> FlaskCliRunner:
 
 @pytest.fixture
 def session(app: Flask) -> Iterator:
-    """A session for arranging and checking data; commit explicitly to make data visible."""
-    db_session = database(app).sessionmaker()
+    """A session for arranging and checking data.
+
+    Commit to make arranged data visible to the app; call `session.rollback()` before reading what
+    the app changed since (a transaction keeps its snapshot). On SQLite its transactions are
+    deferred, so reading here never holds the write lock the app needs.
+    """
+    engine = make_engine(app.config["DATABASE_URL"], immediate=False)
+    db_session = Session(engine, expire_on_commit=False)
     try:
         yield db_session
     finally:
         db_session.rollback()
         db_session.close()
+        engine.dispose()
 
 
-CSRF_INPUT = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
+CSRF_INPUT = re.compile(
+    r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"'
+)
 
 
 def csrf_from(client: FlaskClient, url: str) -> str:
@@ -148,3 +158,38 @@ class Auth:
 @pytest.fixture
 def auth(client: FlaskClient) -> Auth:
     return Auth(client)
+
+
+class _Collector:
+    """An aiosmtpd handler keeping every message it receives."""
+
+    def __init__(self) -> None:
+        self.messages: list = []
+
+    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 - aiosmtpd API
+        import email
+        from email import policy
+
+        message = email.message_from_bytes(envelope.content, policy=policy.default)
+        self.messages.append((list(envelope.rcpt_tos), message))
+        return "250 Message accepted for delivery"
+
+
+@pytest.fixture
+def smtp_server(app: Flask) -> Iterator[_Collector]:
+    """A real SMTP server on loopback; the app is pointed at it."""
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    handler = _Collector()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    app.config["SMTP_URL"] = f"smtp://127.0.0.1:{port}"
+    try:
+        yield handler
+    finally:
+        controller.stop()

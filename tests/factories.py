@@ -13,7 +13,9 @@ from tests.conftest import FAST_HASH, PASSWORD
 _counter = itertools.count(1)
 
 
-def make_org(session: Session, kind: str = "un_entity", code: str | None = None, **kw) -> Organisation:
+def make_org(
+    session: Session, kind: str = "un_entity", code: str | None = None, **kw
+) -> Organisation:
     code = code or f"ORG{next(_counter)}"
     return accounts.create_organisation(
         session, code, kw.get("name", f"Organisation {code}"), kind, kw.get("country")

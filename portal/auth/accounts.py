@@ -32,7 +32,7 @@ from portal.models import (
 MIN_PASSWORD_LENGTH = 12
 RESET_MAX_AGE_S = 3600
 _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
-# Compared against when no account matches, so that a wrong e-mail costs as long as a wrong password.
+# Checked when no account matches, so a wrong e-mail costs as long as a wrong password.
 _DUMMY_HASHES: dict[str, str] = {}
 
 
@@ -47,9 +47,7 @@ def normalise_email(email: str) -> str:
 
 def check_password_strength(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise InputError(
-            "The password must have at least %(n)s characters.", n=MIN_PASSWORD_LENGTH
-        )
+        raise InputError("The password must have at least %(n)s characters.", n=MIN_PASSWORD_LENGTH)
     if len(password) > 256:
         raise InputError("The password must have at most %(n)s characters.", n=256)
 
@@ -99,9 +97,7 @@ def add_office(
         raise InputError("Unknown office type %(type)s.", type=office_type)
     if duty_station is not None and not is_country(duty_station):
         raise InputError("Unknown country code %(code)s (ISO 3166 alpha-3).", code=duty_station)
-    office = Office(
-        organisation=org, office_type=office_type, duty_station=duty_station, name=name
-    )
+    office = Office(organisation=org, office_type=office_type, duty_station=duty_station, name=name)
     session.add(office)
     session.flush()
     return office

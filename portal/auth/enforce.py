@@ -13,7 +13,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def require(predicate: Callable[[Any], bool]) -> Callable[[F], F]:
-    """Allow the view when predicate(current_user) holds; anonymous visitors are asked to sign in."""
+    """Allow the view when predicate(current_user) holds; anonymous visitors must sign in."""
 
     def decorator(view: F) -> F:
         @wraps(view)

@@ -1,4 +1,4 @@
-"""Who may do what: pure predicates over a user (None for an anonymous visitor), tested without the app."""
+"""Who may do what: pure predicates over a user (None when anonymous), tested without the app."""
 
 from __future__ import annotations
 

@@ -48,7 +48,9 @@ def _safe_next(target: str | None) -> str:
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(login_limit, methods=["POST"], deduct_when=lambda r: r.status_code != 302)
 @limiter.limit(
-    "5 per minute", key_func=login_email_key, methods=["POST"],
+    "5 per minute",
+    key_func=login_email_key,
+    methods=["POST"],
     deduct_when=lambda r: r.status_code != 302,
 )
 @public

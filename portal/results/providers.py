@@ -1,4 +1,4 @@
-"""The indicator-provider interface: how feature packages hand their figures to the results registry.
+"""The indicator-provider interface: how features hand their figures to the results registry.
 
 A feature (surveys, knowledge) registers one provider per data source it owns. The results layer
 asks it for one indicator and one reporting year and adds targets, performance and ratings itself.

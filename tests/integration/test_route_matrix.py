@@ -1,4 +1,4 @@
-"""Every registered route, for every role and for anonymous visitors: allowed or denied as listed."""
+"""Every registered route, for every role and for anonymous visitors: allowed or denied."""
 
 from __future__ import annotations
 

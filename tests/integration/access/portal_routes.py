@@ -11,9 +11,7 @@ from tests.integration.access import EVERYONE, SIGNED_IN, STAFF, Case
 def _request_id(session: Session, app) -> str:
     request = accounts.submit_account_request(
         session,
-        accounts.AccountRequestInput(
-            "new@example.org", "New", "Org", "cso", None, "", "en"
-        ),
+        accounts.AccountRequestInput("new@example.org", "New", "Org", "cso", None, "", "en"),
     )
     return str(request.id)
 
