@@ -69,7 +69,10 @@ class _VisibleText(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in SKIP_TAGS:
             self._skip += 1
+        named = dict(attrs).get("name")
         for name, value in attrs:
+            if tag == "meta" and name == "content" and named != "description":
+                continue  # viewport and similar machine-read values
             if name in TRANSLATED_ATTRIBUTES and value and _has_words(value):
                 self.found.append(f'{tag}[{name}="{value}"]')
 

@@ -1,0 +1,1 @@
+"""Browser tests: the portal in Debian's Chromium through Playwright."""
