@@ -64,8 +64,16 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if BROWSER_DIR in item.path.parents:
             item.add_marker(pytest.mark.browser)
-            if SKIP_REASON:
+            if SKIP_REASON and os.environ.get("PORTAL_REQUIRE_BROWSER") == "1":
+                # CI installs Chromium: there a missing browser is a failure, not a skip.
+                item.add_marker(pytest.mark.usefixtures("_browser_required"))
+            elif SKIP_REASON:
                 item.add_marker(pytest.mark.skip(reason=SKIP_REASON))
+
+
+@pytest.fixture
+def _browser_required() -> None:
+    pytest.fail(f"PORTAL_REQUIRE_BROWSER=1 but {SKIP_REASON}")
 
 
 class _LateBoundApp:
