@@ -43,4 +43,6 @@ def set_language() -> Any:
 @public
 def robots() -> Response:
     body = "User-agent: *\nDisallow: /s/\nDisallow: /admin/\nDisallow: /api/\n"
+    if "knowledge_seo.sitemap" in _endpoints():
+        body += f"Sitemap: {current_app.config['BASE_URL'].rstrip('/')}/sitemap.xml\n"
     return Response(body, mimetype="text/plain")

@@ -37,7 +37,7 @@ def _backends() -> list:
 
 def _pg_schema_url(worker: str) -> str:
     """One schema per xdist worker, so parallel workers never share tables."""
-    schema = f"test_{worker}"
+    schema = f"test_{worker}_{os.getpid()}"
     admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
@@ -55,6 +55,11 @@ def pg_url(worker_id: str) -> Iterator[str]:
     Base.metadata.create_all(engine)
     engine.dispose()
     yield url
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        schema = f"test_{worker_id}_{os.getpid()}"
+        connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+    admin.dispose()
 
 
 @pytest.fixture(scope="session")

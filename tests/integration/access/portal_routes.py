@@ -17,7 +17,7 @@ def _request_id(session: Session, app) -> str:
 
 
 def _reset_url(session: Session, app) -> str:
-    user = accounts.user_by_email(session, "staff@matrix.test")
+    user = accounts.user_by_email(session, "staff@matrix.example.org")
     return "/password/reset/" + accounts.password_reset_token(user, app.config["SECRET_KEY"])
 
 
@@ -26,14 +26,17 @@ CASES = [
     Case("/robots.txt", "GET", EVERYONE, "/robots.txt"),
     Case("/language", "POST", EVERYONE, "/language", {"lang": "fr"}),
     Case("/login", "GET", EVERYONE, "/login"),
-    Case("/login", "POST", EVERYONE, "/login", {"email": "x@example.org", "password": "x"}),
+    Case("/login", "POST", EVERYONE, "/login", {"email": "x@example.org"}),
     Case("/logout", "POST", SIGNED_IN, "/logout"),
     Case("/password/forgot", "GET", EVERYONE, "/password/forgot"),
+    Case("/password/forgot", "POST", EVERYONE, "/password/forgot", {"email": "x@example.org"}),
+    Case("/password/reset/<token>", "POST", EVERYONE, _reset_url, {"password": "short"}),
     Case("/password/reset/<token>", "GET", EVERYONE, _reset_url),
     Case("/account", "GET", SIGNED_IN, "/account"),
     Case("/account/tokens", "POST", SIGNED_IN, "/account/tokens", {"label": "x"}),
     Case("/account/tokens/<int:token_id>/revoke", "POST", SIGNED_IN, "/account/tokens/999/revoke"),
     Case("/account/request", "GET", EVERYONE, "/account/request"),
+    Case("/account/request", "POST", EVERYONE, "/account/request", {"email": "bad"}),
     Case("/admin/account-requests", "GET", STAFF, "/admin/account-requests"),
     Case(
         "/admin/account-requests/<int:request_id>/approve",

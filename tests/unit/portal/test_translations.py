@@ -20,6 +20,7 @@ KEYWORDS = {
     "lazy_gettext": None,
     "_l": None,
     "N_": None,
+    "InputError": None,
 }
 JINJA = re.compile(r"\{#.*?#\}|\{%.*?%\}|\{\{.*?\}\}", re.S)
 TRANSLATED_ATTRIBUTES = {"alt", "title", "placeholder", "aria-label", "label", "content"}

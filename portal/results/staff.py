@@ -1,0 +1,30 @@
+"""The indicator provider of source `staff`: values held in other UNV systems, entered by staff."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from portal.results.computations import count_indicator
+from portal.results.models import StaffValue
+from portal.results.providers import ComputeContext
+
+
+def staff_indicator(
+    session: Session, code: str, spec: dict[str, Any], context: ComputeContext
+) -> dict[str, Any]:
+    """The value entered for `code` and `context.year` (no value: no data), with its source."""
+    row = session.scalar(
+        select(StaffValue).where(StaffValue.code == code, StaffValue.year == context.year)
+    )
+    if row is None:
+        return dict(count_indicator(None))
+    wanted = spec.get("breakdown") or ()
+    breakdown = {key: value for key, value in (row.breakdown or {}).items() if key in wanted}
+    return {
+        **count_indicator(row.value, breakdown),
+        "source_note": row.source_note,
+        "entered_at": row.entered_at.isoformat(),
+    }
