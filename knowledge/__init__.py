@@ -1,0 +1,103 @@
+"""The knowledge repository: products, files, moderation, public pages and outcome-3 counts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+
+
+def init_app(app: Flask) -> None:
+    """Blueprints, the `knowledge` command group, navigation, demo data and the 3.x provider."""
+    # contribute_views, review_views and support_views add their routes to views.bp.
+    from knowledge import (  # noqa: F401
+        contribute_views,
+        forms,
+        permissions,
+        review_views,
+        support_views,
+        views,
+    )
+    from knowledge.cli import knowledge_cli
+    from knowledge.demo import load_demo
+    from knowledge.indicators import knowledge_indicator
+    from portal import navigation
+    from portal.cli import register_demo_loader
+    from portal.results.providers import register_provider
+
+    app.register_blueprint(views.bp)
+    app.register_blueprint(views.seo_bp)
+    app.register_blueprint(views.api_bp)
+    app.cli.add_command(knowledge_cli)
+    navigation.register(app, "knowledge.browse", _l("Knowledge"), lambda user: True, 20)
+    navigation.register(
+        app, "knowledge.mine", _l("My products"), permissions.can_contribute_knowledge, 25
+    )
+    navigation.register(
+        app, "knowledge.review_queue", _l("Review queue"), permissions.can_review_queue, 30
+    )
+    navigation.register(
+        app, "knowledge.support_list", _l("Technical support"), permissions.can_manage_support, 35
+    )
+    register_demo_loader(app, load_demo)
+    register_provider(app, "knowledge", knowledge_indicator)
+    _init_search(app)
+
+    @app.context_processor
+    def _knowledge_labels() -> dict[str, Any]:
+        return {
+            "product_type_labels": forms.PRODUCT_TYPE_LABELS,
+            "product_status_labels": forms.STATUS_LABELS,
+            "licence_labels": forms.LICENCE_LABELS,
+            "recipient_kind_labels": forms.RECIPIENT_KIND_LABELS,
+            "process_labels": forms.PROCESS_LABELS,
+            "knowledge_field_labels": forms.FIELD_LABELS,
+            "sdg_label": _sdg_label,
+            "country_name": _country_name,
+            "language_name": _language_name,
+            "translated_note": _translated_note,
+        }
+
+
+def _init_search(app: Flask) -> None:
+    """The search package plugs in (index, indexer, commands on knowledge_cli) by its init_app."""
+    import importlib
+
+    try:
+        search = importlib.import_module("knowledge.search")
+    except ModuleNotFoundError as error:
+        if error.name != "knowledge.search":
+            raise
+        return
+    init = getattr(search, "init_app", None)
+    if init is not None:
+        init(app)
+
+
+def _sdg_label(number: int) -> str:
+    from knowledge.sdgs import sdg_label
+    from portal.i18n import current_language
+
+    return sdg_label(number, current_language())
+
+
+def _country_name(code: str) -> str:
+    from portal.countries import countries
+    from portal.i18n import current_language
+
+    country = countries().get(code)
+    return country.name(current_language()) if country else code
+
+
+def _language_name(code: str) -> str:
+    from knowledge.products import language_name
+    from portal.i18n import current_language
+
+    return language_name(code, current_language())
+
+
+def _translated_note(message_id: str) -> str:
+    """Notes about a file's text are message ids of knowledge.extraction, translated here."""
+    return gettext(message_id) if message_id else ""

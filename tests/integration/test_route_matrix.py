@@ -76,7 +76,11 @@ def test_each_role_gets_what_it_should(app: Flask, role: str) -> None:
             token = csrf_from(client, "/login")
             login = client.post(
                 "/login",
-                data={"email": f"{role}@matrix.example.org", "password": PASSWORD, "csrf_token": token},
+                data={
+                    "email": f"{role}@matrix.example.org",
+                    "password": PASSWORD,
+                    "csrf_token": token,
+                },
             )
             assert login.status_code == 302
         with database(app).transaction() as session:

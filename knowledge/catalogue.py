@@ -1,0 +1,316 @@
+"""Reading the repository: browse and filters, product pages, related products, sitemap, API."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Select, extract, func, select, update
+from sqlalchemy.orm import Session, selectinload
+
+from knowledge.models import (
+    PRODUCT_TYPES,
+    KnowledgeProduct,
+    ProductCountry,
+    ProductFile,
+    ProductSdg,
+)
+from knowledge.sdgs import SDG_NUMBERS
+from portal.countries import is_country
+from portal.models import Organisation
+
+PER_PAGE = 20
+MAX_PAGE = 10_000
+
+
+@dataclass(frozen=True)
+class BrowseFilters:
+    """Filters of the public list; each holds the accepted values (empty: no filter)."""
+
+    types: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
+    sdgs: tuple[int, ...] = ()
+    countries: tuple[str, ...] = ()
+    years: tuple[int, ...] = ()
+
+    @classmethod
+    def parse(
+        cls,
+        types: Iterable[str] = (),
+        languages: Iterable[str] = (),
+        sdgs: Iterable[str] = (),
+        countries: Iterable[str] = (),
+        years: Iterable[str] = (),
+    ) -> BrowseFilters:
+        """Keep the well-formed values of query-string parameters, silently dropping the rest."""
+        return cls(
+            types=tuple(dict.fromkeys(t for t in types if t in PRODUCT_TYPES)),
+            languages=tuple(dict.fromkeys(lang for lang in languages if _is_language(lang))),
+            sdgs=tuple(dict.fromkeys(n for n in _numbers(sdgs) if n in SDG_NUMBERS)),
+            countries=tuple(dict.fromkeys(c.upper() for c in countries if is_country(c.upper()))),
+            years=tuple(dict.fromkeys(y for y in _numbers(years) if 1900 <= y <= 2100)),
+        )
+
+    def as_query(self) -> dict[str, list[str]]:
+        """Query-string form, for links that keep the filters (pagination)."""
+        return {
+            "type": list(self.types),
+            "language": list(self.languages),
+            "sdg": [str(n) for n in self.sdgs],
+            "country": list(self.countries),
+            "year": [str(y) for y in self.years],
+        }
+
+    @property
+    def active(self) -> bool:
+        return any((self.types, self.languages, self.sdgs, self.countries, self.years))
+
+
+def _is_language(code: str) -> bool:
+    return len(code) == 2 and code.isalpha() and code.islower()
+
+
+def _numbers(values: Iterable[str]) -> list[int]:
+    return [int(v) for v in values if v.isdigit() and len(v) <= 4]
+
+
+@dataclass(frozen=True)
+class BrowsePage:
+    items: list[KnowledgeProduct]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+
+def _published() -> Select[tuple[KnowledgeProduct]]:
+    return select(KnowledgeProduct).where(KnowledgeProduct.status == "published")
+
+
+def _filtered(query: Select[Any], filters: BrowseFilters) -> Select[Any]:
+    product = KnowledgeProduct
+    if filters.types:
+        query = query.where(product.product_type.in_(filters.types))
+    if filters.languages:
+        query = query.where(product.language.in_(filters.languages))
+    if filters.years:
+        query = query.where(extract("year", product.publication_date).in_(filters.years))
+    if filters.sdgs:
+        query = query.where(
+            product.id.in_(select(ProductSdg.product_id).where(ProductSdg.sdg.in_(filters.sdgs)))
+        )
+    if filters.countries:
+        query = query.where(
+            product.id.in_(
+                select(ProductCountry.product_id).where(
+                    ProductCountry.country.in_(filters.countries)
+                )
+            )
+        )
+    return query
+
+
+def browse_products(
+    session: Session, filters: BrowseFilters, page: int = 1, *, per_page: int = PER_PAGE
+) -> BrowsePage:
+    """Published products matching the filters, newest first, one page of them."""
+    page = min(max(page, 1), MAX_PAGE)
+    query = _filtered(_published(), filters)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    items = session.scalars(
+        query.options(
+            selectinload(KnowledgeProduct.organisation),
+            selectinload(KnowledgeProduct.sdg_links),
+            selectinload(KnowledgeProduct.country_links),
+        )
+        .order_by(KnowledgeProduct.publication_date.desc(), KnowledgeProduct.id.desc())
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    )
+    return BrowsePage(list(items), total, page, per_page)
+
+
+def published_years(session: Session) -> list[int]:
+    """Years in which published products appeared, latest first (the year filter's choices)."""
+    year = extract("year", KnowledgeProduct.publication_date)
+    rows = session.scalars(
+        select(year)
+        .where(KnowledgeProduct.status == "published")
+        .group_by(year)
+        .order_by(year.desc())
+    )
+    return [int(value) for value in rows]
+
+
+def published_ids(session: Session) -> list[int]:
+    """Ids of every published product, e.g. for rebuilding the search index."""
+    query = select(KnowledgeProduct.id).where(KnowledgeProduct.status == "published")
+    return list(session.scalars(query.order_by(KnowledgeProduct.id)))
+
+
+def get_product(session: Session, product_id: int) -> KnowledgeProduct | None:
+    return session.get(
+        KnowledgeProduct,
+        product_id,
+        options=[
+            selectinload(KnowledgeProduct.organisation),
+            selectinload(KnowledgeProduct.files),
+            selectinload(KnowledgeProduct.revisions),
+        ],
+    )
+
+
+def related_products(
+    session: Session, product: KnowledgeProduct, *, limit: int = 5
+) -> list[KnowledgeProduct]:
+    """Other published products sharing most SDGs and countries with this one."""
+    shared_sdgs = (
+        select(ProductSdg.product_id.label("pid"), func.count().label("n"))
+        .where(ProductSdg.sdg.in_(product.sdgs), ProductSdg.product_id != product.id)
+        .group_by(ProductSdg.product_id)
+    )
+    shared_countries = (
+        select(ProductCountry.product_id.label("pid"), func.count().label("n"))
+        .where(
+            ProductCountry.country.in_(product.countries),
+            ProductCountry.product_id != product.id,
+        )
+        .group_by(ProductCountry.product_id)
+    )
+    shared = shared_sdgs.union_all(shared_countries).subquery()
+    scores = (
+        select(shared.c.pid, func.sum(shared.c.n).label("score")).group_by(shared.c.pid).subquery()
+    )
+    rows = session.execute(
+        select(KnowledgeProduct)
+        .join(scores, scores.c.pid == KnowledgeProduct.id)
+        .where(KnowledgeProduct.status == "published")
+        .order_by(
+            scores.c.score.desc(),
+            KnowledgeProduct.publication_date.desc(),
+            KnowledgeProduct.id.desc(),
+        )
+        .limit(limit)
+    )
+    return list(rows.scalars())
+
+
+def organisation_products(session: Session, organisation_id: int) -> list[KnowledgeProduct]:
+    """Every product of one organisation, whatever its state, latest change first."""
+    return list(
+        session.scalars(
+            select(KnowledgeProduct)
+            .where(KnowledgeProduct.organisation_id == organisation_id)
+            .options(selectinload(KnowledgeProduct.revisions))
+            .order_by(KnowledgeProduct.updated_at.desc(), KnowledgeProduct.id.desc())
+        )
+    )
+
+
+def product_file(session: Session, product_id: int, file_id: int) -> ProductFile | None:
+    """A file of the product by its database id, None when it is not the product's own file."""
+    found = session.get(ProductFile, file_id)
+    if found is None or found.product_id != product_id:
+        return None
+    return found
+
+
+def count_view(session: Session, product_id: int) -> None:
+    # An UPDATE ... SET n = n + 1 loses no count to concurrent readers.
+    session.execute(
+        update(KnowledgeProduct)
+        .where(KnowledgeProduct.id == product_id)
+        .values(view_count=KnowledgeProduct.view_count + 1)
+    )
+
+
+def count_download(session: Session, product_id: int) -> None:
+    session.execute(
+        update(KnowledgeProduct)
+        .where(KnowledgeProduct.id == product_id)
+        .values(download_count=KnowledgeProduct.download_count + 1)
+    )
+
+
+def sitemap_entries(session: Session) -> list[tuple[int, date]]:
+    """(product id, last change date) of every published product."""
+    rows = session.execute(
+        select(KnowledgeProduct.id, KnowledgeProduct.updated_at)
+        .where(KnowledgeProduct.status == "published")
+        .order_by(KnowledgeProduct.id)
+    )
+    return [(product_id, changed.date()) for product_id, changed in rows]
+
+
+def product_metadata(product: KnowledgeProduct) -> dict[str, Any]:
+    """The public JSON description of a product (API and search engines)."""
+    return {
+        "id": product.id,
+        "title": product.title,
+        "abstract": product.abstract,
+        "product_type": product.product_type,
+        "language": product.language,
+        "publication_date": product.publication_date.isoformat(),
+        "organisation": {
+            "code": product.organisation.code,
+            "name": product.organisation.name,
+            "kind": product.organisation.kind,
+        },
+        "countries": product.countries,
+        "sdgs": product.sdgs,
+        "themes": list(product.themes or ()),
+        "url": product.url,
+        "licence": product.licence,
+        "volunteering_integrated": product.volunteering_integrated,
+        "files": [
+            {
+                "id": item.id,
+                "name": item.original_name,
+                "kind": item.kind,
+                "size": item.size,
+                "sha256": item.sha256,
+                "text_status": item.text_status,
+            }
+            for item in product.public_files
+        ],
+        "view_count": product.view_count,
+        "download_count": product.download_count,
+    }
+
+
+def search_document(session: Session, product_id: int) -> dict[str, Any] | None:
+    """What the search index holds for a product (search.schema.ProductDocument), or None.
+
+    None means the product must not be in the index: it is missing or not published. File text
+    is only text that was read ("ok"); files of unapproved revisions are left out.
+    """
+    product = get_product(session, product_id)
+    if product is None or product.status != "published":
+        return None
+    texts = [f.text for f in product.public_files if f.text_status == "ok" and f.text]
+    return {
+        "id": product.id,
+        "title": product.title,
+        "abstract": product.abstract,
+        "file_text": "\n\n".join(texts) or None,
+        "language": product.language,
+        "organisation": product.organisation.name,
+        "org_kind": product.organisation.kind,
+        "product_type": product.product_type,
+        "countries": product.countries,
+        "sdgs": product.sdgs,
+        "publication_date": product.publication_date,
+    }
+
+
+def organisation_choices(session: Session) -> list[tuple[int, str]]:
+    return [
+        (org.id, org.name)
+        for org in session.scalars(select(Organisation).order_by(Organisation.name))
+    ]

@@ -1,0 +1,184 @@
+"""Public knowledge pages: browse, product page, download, sitemap and the product API."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any, NoReturn
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from knowledge import catalogue, permissions, products
+from knowledge.files import resolve_stored
+from knowledge.models import KnowledgeProduct
+from knowledge.sdgs import sdg_choices
+from portal.auth.enforce import public
+from portal.auth.permissions import is_staff
+from portal.countries import country_choices
+from portal.db import db_session
+from portal.i18n import current_language
+from portal.mail import absolute_url
+
+log = logging.getLogger(__name__)
+
+bp = Blueprint("knowledge", __name__, url_prefix="/knowledge")
+seo_bp = Blueprint("knowledge_seo", __name__)
+api_bp = Blueprint("knowledge_api", __name__, url_prefix="/api/v1/knowledge")
+
+
+def user() -> Any:
+    return current_user._get_current_object()
+
+
+def deny() -> NoReturn:
+    """Anonymous visitors are asked to sign in (it may be their own product); others get 403."""
+    if not current_user.is_authenticated:
+        abort(redirect(url_for("auth.login", next=request.full_path.rstrip("?"))))
+    abort(403)
+
+
+def load_product(product_id: int) -> KnowledgeProduct:
+    product = catalogue.get_product(db_session(), product_id)
+    if product is None:
+        abort(404)
+    return product
+
+
+@bp.get("/")
+@public
+def browse() -> str:
+    filters = catalogue.BrowseFilters.parse(
+        *(request.args.getlist(name) for name in ("type", "language", "sdg", "country", "year"))
+    )
+    result = catalogue.browse_products(db_session(), filters, request.args.get("page", 1, type=int))
+    return render_template(
+        "knowledge/browse.html", result=result, filters=filters, **choice_lists(current_language())
+    )
+
+
+@bp.get("/<int:product_id>")
+@public
+def product(product_id: int) -> str:
+    item = load_product(product_id)
+    if not permissions.can_view_product(user(), item):
+        deny()
+    session = db_session()
+    related = []
+    if item.status == "published":
+        catalogue.count_view(session, item.id)
+        related = catalogue.related_products(session, item)
+    return render_template(
+        "knowledge/product.html",
+        product=item,
+        related=related,
+        schema_org=schema_org(item),
+        actions=product_actions(item),
+    )
+
+
+def product_actions(item: KnowledgeProduct) -> dict[str, Any]:
+    """What the reader may do with the product, for the buttons on its page."""
+    reader = user()
+    return {
+        "edit": permissions.can_edit_product(reader, item),
+        "submit": item.status == "draft" and permissions.can_submit_draft(reader, item),
+        "withdraw": item.status in ("submitted", "published")
+        and permissions.can_withdraw(reader, item),
+        "review": item.status == "submitted" and permissions.can_review_queue(reader),
+        "revision": item.pending_revision if can_see_unpublished(item) else None,
+        "staff": is_staff(reader),
+    }
+
+
+@bp.get("/<int:product_id>/files/<int:file_id>")
+@public
+def download(product_id: int, file_id: int) -> Response:
+    item = load_product(product_id)
+    if not permissions.can_download(user(), item):
+        deny()
+    stored = catalogue.product_file(db_session(), item.id, file_id)
+    # A file proposed in a revision is not public before the revision is approved.
+    if stored is None or (stored.revision_id and not can_see_unpublished(item)):
+        abort(404)
+    path = resolve_stored(Path(current_app.config["PORTAL_DATA_DIR"]), stored.storage_key)
+    if not path.is_file():
+        log.error("stored file %s of product %s is missing", stored.id, item.id)
+        abort(404)
+    if item.status == "published":
+        catalogue.count_download(db_session(), item.id)
+    response = send_file(
+        path, mimetype=stored.mime, as_attachment=True, download_name=stored.original_name
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def can_see_unpublished(item: KnowledgeProduct) -> bool:
+    return is_staff(user()) or permissions.is_own_organisation(user(), item)
+
+
+def choice_lists(locale: str) -> dict[str, list[tuple[str, str]]]:
+    languages = sorted(
+        ((code, products.language_name(code, locale)) for code in products.product_languages()),
+        key=lambda pair: pair[1].casefold(),
+    )
+    return {
+        "language_choices": languages,
+        "country_choices": country_choices(locale),
+        "sdg_choices": sdg_choices(locale),
+    }
+
+
+def schema_org(item: KnowledgeProduct) -> dict[str, Any]:
+    """schema.org metadata of a published product for search engines (JSON-LD)."""
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "Report" if item.product_type in ("report", "vnr", "unsdcf") else "CreativeWork",
+        "name": item.title,
+        "abstract": item.abstract,
+        "inLanguage": item.language,
+        "datePublished": item.publication_date.isoformat(),
+        "url": absolute_url("knowledge.product", product_id=item.id),
+        "author": {"@type": "Organization", "name": item.organisation.name},
+        "about": [f"SDG {number}" for number in item.sdgs],
+        "spatialCoverage": [{"@type": "Country", "identifier": code} for code in item.countries],
+    }
+    if item.themes:
+        data["keywords"] = ", ".join(item.themes)
+    if item.url:
+        data["sameAs"] = item.url
+    return data
+
+
+@seo_bp.get("/sitemap.xml")
+@public
+def sitemap() -> Response:
+    entries = [
+        (absolute_url("knowledge.product", product_id=product_id), changed)
+        for product_id, changed in catalogue.sitemap_entries(db_session())
+    ]
+    body = render_template(
+        "knowledge/sitemap.xml", entries=entries, browse_url=absolute_url("knowledge.browse")
+    )
+    return Response(body, mimetype="application/xml")
+
+
+@api_bp.get("/products/<int:product_id>")
+@public
+def product_api(product_id: int) -> Response:
+    item = catalogue.get_product(db_session(), product_id)
+    if item is None or item.status != "published":
+        abort(404)
+    return jsonify(catalogue.product_metadata(item))
