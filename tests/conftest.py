@@ -22,6 +22,24 @@ FAST_HASH = "scrypt:1024:8:1"  # tests only; the default is N=2^17 (see test_sec
 PASSWORD = "correct horse battery staple"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def compiled_catalogues() -> None:
+    """Compile the .po catalogues when a .mo is missing or older (make does it too)."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    for po in (Path(__file__).resolve().parent.parent / "portal" / "translations").glob(
+        "*/LC_MESSAGES/messages.po"
+    ):
+        mo = po.with_suffix(".mo")
+        if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
+            continue
+        with po.open("rb") as handle:
+            catalogue = read_po(handle)
+        with mo.open("wb") as handle:
+            write_mo(handle, catalogue, use_fuzzy=True)
+
+
 def _backends() -> list:
     return [
         "sqlite",

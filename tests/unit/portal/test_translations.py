@@ -97,5 +97,6 @@ def _has_words(text: str) -> bool:
 def test_template_has_no_unmarked_visible_text(template: str) -> None:
     source = (ROOT / template).read_text(encoding="utf-8")
     parser = _VisibleText()
-    parser.feed(JINJA.sub("\x00", source))
+    source = re.sub(r"<(/?)\{\{.*?\}\}", r"<\1x", source)  # a tag named by an expression
+    parser.feed(JINJA.sub(" \x00 ", source))
     assert not parser.found, f"{template}: text not marked for translation: {parser.found[:5]}"
