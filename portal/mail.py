@@ -98,10 +98,19 @@ def mailer_for(config: dict) -> Mailer:
 
 def compose(template: str, to: str, locale: str | None, **context: object) -> Mail:
     """Render templates/mail/<template>.txt and .html in the recipient's language."""
-    from flask import render_template
+    from contextlib import nullcontext
+
+    from flask import current_app, has_request_context, render_template
     from flask_babel import force_locale
 
-    with force_locale(locale or "en"):
+    # The command line has no request: render as if one came to BASE_URL, so that url_for and the
+    # templates' context processors work the same as on the web.
+    request_context = (
+        nullcontext()
+        if has_request_context()
+        else current_app.test_request_context(base_url=current_app.config["BASE_URL"])
+    )
+    with request_context, force_locale(locale or "en"):
         subject = render_template(f"mail/{template}.subject.txt", **context).strip()
         text = render_template(f"mail/{template}.txt", **context)
         html = render_template(f"mail/{template}.html", **context)
@@ -117,6 +126,12 @@ def send(mails: list[Mail]) -> int:
 
 def absolute_url(endpoint: str, **values: object) -> str:
     """A link for a mail, built from BASE_URL and never from the request's Host header."""
-    from flask import current_app, url_for
+    from flask import current_app, has_request_context, request, url_for
 
-    return current_app.config["BASE_URL"].rstrip("/") + url_for(endpoint, **values)
+    base_url = current_app.config["BASE_URL"]
+    if not has_request_context():
+        with current_app.test_request_context(base_url=base_url):
+            return url_for(endpoint, _external=True, **values)
+    # BASE_URL carries the site's own prefix, if any; drop the one this request was served under.
+    path = url_for(endpoint, **values)[len(request.script_root) :]
+    return base_url.rstrip("/") + path

@@ -1,0 +1,28 @@
+"""Surveys: the UN partner survey and the UN Volunteer exit questionnaire, roster to figures."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+
+from portal import navigation
+from portal.cli import register_demo_loader
+from portal.results.providers import register_provider
+
+
+def init_app(app: Flask) -> None:
+    from surveys import campaign_views, views  # noqa: F401 - campaign_views adds its routes to bp
+    from surveys.cli import surveys_cli
+    from surveys.demo import load_demo
+    from surveys.indicators import SURVEY_OF_SOURCE, provider_for
+    from surveys.permissions import can_answer_office_surveys, can_manage_campaigns
+
+    app.register_blueprint(views.bp)
+    app.cli.add_command(surveys_cli)
+    navigation.register(
+        app, "surveys.campaign_list", _l("Survey campaigns"), can_manage_campaigns, 20
+    )
+    navigation.register(app, "surveys.my_surveys", _l("My surveys"), can_answer_office_surveys, 20)
+    for source, survey_key in SURVEY_OF_SOURCE.items():
+        register_provider(app, source, provider_for(survey_key))
+    register_demo_loader(app, load_demo)

@@ -1,0 +1,274 @@
+"""Completed survey submissions per second under concurrent load, against gunicorn, beside a bare
+Flask endpoint on the same server.
+
+Each simulated volunteer opens their link, loads the last page (for its form token) and sends the
+final page, which stores the response; every page before it was saved beforehand. Run:
+
+    .venv/bin/python bench/submissions.py --backend sqlite --submissions 600
+    .venv/bin/python bench/submissions.py --backend postgresql \
+        --database-url postgresql+psycopg://postgres@127.0.0.1:5432/bench_surveys
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import multiprocessing
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def bench_app() -> Any:
+    """The portal (configured from the environment) plus a bare endpoint for comparison."""
+    from flask import Response
+
+    from portal import create_app
+
+    app = create_app()
+
+    @app.get("/bench/bare")
+    def bare() -> Response:
+        return Response("ok", mimetype="text/plain")
+
+    return app
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def prepare(database_url: str, count: int, workdir: Path) -> tuple[list[str], dict[str, Any]]:
+    """A fresh schema, an open exit campaign and `count` invitations on their last page."""
+    from portal import create_app
+    from portal.db import Base, database, import_models, utcnow
+    from surveys import campaigns
+    from surveys.invitations import create_invitations, issue_links
+    from surveys.rosters import RosterEntry
+
+    app = create_app(
+        {"DATABASE_URL": database_url, "SECRET_KEY": "bench", "INSTANCE_PATH": str(workdir)}
+    )
+    import_models()
+    engine = database(app).engine
+    Base.metadata.drop_all(engine)
+    Base.metadata.create_all(engine)
+    with database(app).transaction() as session:
+        campaign = campaigns.create_campaign(session, "volunteer_exit", utcnow().year)
+        campaigns.open_campaign(session, campaign, utcnow())
+        definition = campaigns.campaign_definition(campaign)
+        answers = _answers(definition)
+        last = len(definition.pages) - 1
+        final_keys = {question.key for question in definition.pages[last].questions}
+        saved = {key: value for key, value in answers.items() if key not in final_keys}
+        entries = [
+            RosterEntry(line=n, email=f"v{n}@bench.example", gender="female", age=25 + n % 30)
+            for n in range(count)
+        ]
+        invitations = create_invitations(session, campaign, entries)
+        for invitation in invitations:
+            invitation.partial_answers, invitation.current_page = saved, last
+        tokens = [
+            token for _, token in issue_links(session, invitations, "invitation", utcnow(), 30)
+        ]
+    engine.dispose()
+    form = {"page": str(last), "action": "submit"}
+    form.update({key: answers[key] for key in final_keys if key in answers})
+    return tokens, form
+
+
+def _answers(definition: Any) -> dict[str, Any]:
+    import random
+
+    from surveys.demo import demo_answers
+    from surveys.rosters import RosterEntry
+
+    volunteer = RosterEntry(line=1, email="x@bench.example")
+    return demo_answers(definition, random.Random(1), volunteer)
+
+
+class Client:
+    """One simulated browser with its own session cookie.
+
+    Each request opens a new connection: gunicorn's gthread worker answers a keep-alive
+    connection's next request only after a poll cycle (~25 ms here), which would measure that
+    wait rather than the portal.
+    """
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.cookie = ""
+
+    def request(self, method: str, path: str, body: str | None = None) -> tuple[int, str, str]:
+        headers = {"Connection": "close"}
+        if self.cookie:
+            headers["Cookie"] = self.cookie
+        if body is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
+        try:
+            connection.request(method, path, body=body, headers=headers)
+            response = connection.getresponse()
+            text = response.read().decode("utf-8", "replace")
+        finally:
+            connection.close()
+        cookie = response.getheader("Set-Cookie")
+        if cookie:
+            self.cookie = cookie.split(";", 1)[0]
+        return response.status, response.getheader("Location") or "", text
+
+    def submit(self, token: str, form: dict[str, Any]) -> bool:
+        self.cookie = ""
+        self.request("GET", f"/s/{token}")
+        _, _, page = self.request("GET", "/s/answer")
+        match = CSRF.search(page)
+        if match is None:
+            return False
+        body = urllib.parse.urlencode(dict(form, csrf_token=match.group(1)), doseq=True)
+        status, location, _ = self.request("POST", "/s/answer", body)
+        return status == 302 and location.endswith("/s/done")
+
+
+def _bare(client: Client, _job: Any) -> bool:
+    return client.request("GET", "/bench/bare")[0] == 200
+
+
+def _submission(client: Client, job: tuple[str, dict[str, Any]]) -> bool:
+    token, form = job
+    return client.submit(token, form)
+
+
+def _run_threads(args: tuple[int, int, list[Any], Callable[[Client, Any], bool]]) -> int:
+    threads_count, port, jobs, work = args
+    lock = threading.Lock()
+    queue = list(reversed(jobs))
+    successes = [0]
+
+    def worker() -> None:
+        client = Client(port)
+        while True:
+            with lock:
+                if not queue:
+                    return
+                job = queue.pop()
+            ok = work(client, job)
+            with lock:
+                successes[0] += int(ok)
+
+    threads = [threading.Thread(target=worker) for _ in range(threads_count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return successes[0]
+
+
+def run_load(
+    processes: int, threads: int, jobs: list[Any], work: Callable[[Client, Any], bool], port: int
+) -> tuple[float, int]:
+    """The jobs over processes x threads concurrent clients (processes dodge the client's GIL);
+    (seconds, successes)."""
+    chunks = [jobs[n::processes] for n in range(processes)]
+    with multiprocessing.get_context("fork").Pool(processes) as pool:
+        started = time.perf_counter()
+        done = pool.map(_run_threads, [(threads, port, chunk, work) for chunk in chunks])
+        seconds = time.perf_counter() - started
+    return seconds, sum(done)
+
+
+def _wait_until_up(port: int, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError("gunicorn did not start")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--backend", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument("--database-url", default=None)
+    parser.add_argument("--submissions", type=int, default=600)
+    parser.add_argument("--processes", type=int, default=4, help="client processes")
+    parser.add_argument("--threads-per-process", type=int, default=4, help="clients in each")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=4)
+    args = parser.parse_args()
+    workdir = Path(tempfile.mkdtemp(prefix="bench-submissions-"))
+    url = args.database_url or f"sqlite:///{workdir}/portal.db"
+    print(f"preparing {args.submissions} invitations on {url.split('@')[-1]} ...", flush=True)
+    tokens, form = prepare(url, args.submissions, workdir)
+    port = _free_port()
+    env = dict(
+        os.environ,
+        DATABASE_URL=url,
+        SECRET_KEY="bench",  # noqa: S106 - a throw-away benchmark instance
+        RATELIMIT_ENABLED="false",
+        PORTAL_INSTANCE=str(workdir),
+        BASE_URL=f"http://127.0.0.1:{port}",
+    )
+    command = [
+        str(ROOT / ".venv" / "bin" / "gunicorn"),
+        "--workers",
+        str(args.workers),
+        "--threads",
+        str(args.threads),
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--log-level",
+        "warning",
+        "--chdir",
+        str(ROOT),
+        "bench.submissions:bench_app()",
+    ]
+    server = subprocess.Popen(command, env=env)
+    try:
+        _wait_until_up(port)
+        bare_jobs = list(range(args.submissions * 3))
+        bare_seconds, bare_ok = run_load(
+            args.processes, args.threads_per_process, bare_jobs, _bare, port
+        )
+        jobs = [(token, form) for token in tokens]
+        seconds, stored = run_load(
+            args.processes, args.threads_per_process, jobs, _submission, port
+        )
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    print(
+        f"backend={args.backend} gunicorn workers={args.workers} threads={args.threads} "
+        f"clients={args.processes}x{args.threads_per_process} cpus={os.cpu_count()}"
+    )
+    print(
+        f"bare Flask endpoint:   {bare_ok / bare_seconds:8.1f} requests/s "
+        f"({bare_ok} in {bare_seconds:.1f} s)"
+    )
+    print(
+        f"completed submissions: {stored / seconds:8.1f} submissions/s ({stored} of {len(tokens)} "
+        f"in {seconds:.1f} s; 3 requests each: {3 * stored / seconds:.1f} requests/s)"
+    )
+    if stored != len(tokens):
+        raise SystemExit("some submissions were not stored")
+
+
+if __name__ == "__main__":
+    main()

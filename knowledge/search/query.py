@@ -1,0 +1,247 @@
+"""Compiles a parsed query into Whoosh queries over every language's fields, and filters."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from itertools import islice
+from typing import Any
+
+from whoosh import query as wq
+from whoosh.reading import IndexReader
+
+from knowledge.search.analysis import (
+    CHINESE,
+    LANGUAGE_GROUPS,
+    analyzer_for,
+    fold,
+    generic_analyzer,
+)
+from knowledge.search.parsing import MAX_TERMS, Clause, ParsedQuery
+from knowledge.search.schema import (
+    FACETS,
+    ORGANISATION_BOOST,
+    TEXT_PARTS,
+    normalise_facet_value,
+    text_field,
+)
+
+#: Index terms a prefix may expand to, per language (the most frequent win).
+PREFIX_EXPANSIONS = 12
+#: Index terms looked at per field while expanding a prefix, however many there are.
+PREFIX_SCAN_LIMIT = 2_000
+#: Analysed tokens per language for the whole query (a long unspaced Chinese query makes many).
+TOKENS_PER_LANGUAGE = 2 * MAX_TERMS
+#: Values accepted per filter; more are ignored.
+MAX_FILTER_VALUES = 50
+
+
+@dataclass
+class CompiledQuery:
+    """A Whoosh query (``None`` means every document) and, per language group, what to mark."""
+
+    query: wq.Query | None
+    highlight_terms: dict[str, set[str]] = field(default_factory=dict)
+
+
+class _Compiler:
+    def __init__(self, reader: IndexReader) -> None:
+        self.reader = reader
+        self.budget = dict.fromkeys(LANGUAGE_GROUPS, TOKENS_PER_LANGUAGE)
+        self.highlight: dict[str, set[str]] = {group: set() for group in LANGUAGE_GROUPS}
+
+    def positions(self, group: str, text: str) -> list[list[str]]:
+        """Analysed forms of ``text`` grouped by position (a word may have two forms)."""
+        analyzer = analyzer_for(group)
+        # Chinese in index mode: each word comes after its dictionary sub-words, so a query word
+        # segmented whole can still match text where jieba split it (see _at_position).
+        mode = "index" if group == CHINESE else "query"
+        by_position: dict[int, list[str]] = {}
+        for token in analyzer(text, positions=True, mode=mode):
+            forms = by_position.setdefault(token.pos, [])
+            if token.text not in forms:
+                forms.append(token.text)
+        found = list(by_position.values())[: max(self.budget[group], 0)]
+        self.budget[group] -= len(found)
+        return found
+
+    def clause(self, clause: Clause, *, mark: bool) -> wq.Query | None:
+        """The clause's query, :data:`NOTHING` if it cannot match, ``None`` if it has no words."""
+        if clause.kind == "prefix":
+            return self._prefix(clause.words[0], mark=mark)
+        analysable = False
+        alternatives: list[wq.Query | None] = []
+        for group in LANGUAGE_GROUPS:
+            positions = self.positions(group, clause.text)
+            if not positions:
+                continue
+            analysable = True
+            if mark:
+                self.highlight[group].update(form for forms in positions for form in forms)
+            if clause.kind == "phrase" and len(positions) > 1:
+                alternatives.append(self._phrase(group, positions))
+            else:
+                alternatives.append(
+                    _all_of([self._at_position(group, forms) for forms in positions])
+                )
+        organisation = list(
+            dict.fromkeys(t.text for t in generic_analyzer()(clause.text, mode="query"))
+        )
+        alternatives.append(
+            _all_of([self._term("organisation", t, ORGANISATION_BOOST) for t in organisation])
+        )
+        if not analysable and not organisation:
+            return None
+        return _or_nothing(_any_of(alternatives))
+
+    def _prefix(self, word: str, *, mark: bool) -> wq.Query | None:
+        alternatives: list[wq.Query | None] = []
+        for group in LANGUAGE_GROUPS:
+            prefixes = {fold(word)}
+            positions = self.positions(group, word)
+            if len(positions) == 1:
+                prefixes.update(positions[0])
+            expansions = self._expand(group, prefixes)
+            if mark:
+                self.highlight[group].update(expansions)
+            alternatives.extend(self._any_part(group, term) for term in expansions)
+        return _or_nothing(_any_of(alternatives))
+
+    def _expand(self, group: str, prefixes: Iterable[str]) -> list[str]:
+        frequency: dict[str, int] = {}
+        for part in TEXT_PARTS:
+            name = text_field(part, group)
+            for prefix in prefixes:
+                found = self.reader.iter_prefix(name, prefix)
+                for raw, info in islice(found, PREFIX_SCAN_LIMIT):
+                    term = raw.decode("utf-8")
+                    frequency[term] = frequency.get(term, 0) + info.doc_frequency()
+        ranked = sorted(frequency, key=lambda term: (-frequency[term], term))
+        return ranked[:PREFIX_EXPANSIONS]
+
+    # Terms absent from the index are left out: Whoosh walks every sub-query of an Or for
+    # every candidate document, and most words exist in only one or two languages' fields.
+
+    def _term(self, field_name: str, token: str, boost: float) -> wq.Query | None:
+        if (field_name, token) not in self.reader:
+            return None
+        return wq.Term(field_name, token, boost=boost)
+
+    def _any_part(self, group: str, token: str) -> wq.Query | None:
+        return _any_of(
+            [
+                self._term(text_field(part, group), token, boost)
+                for part, boost in TEXT_PARTS.items()
+            ]
+        )
+
+    def _at_position(self, group: str, forms: list[str]) -> wq.Query | None:
+        """Any of a word's forms; for Chinese, the whole word or else all of its sub-words."""
+        if group == CHINESE and len(forms) > 1:
+            *subwords, word = forms
+            return _any_of(
+                [
+                    self._any_part(group, word),
+                    _all_of([self._any_part(group, sub) for sub in subwords]),
+                ]
+            )
+        return _any_of([self._any_part(group, form) for form in forms])
+
+    def _phrase(self, group: str, positions: list[list[str]]) -> wq.Query | None:
+        # One phrase of each word's first forms and one of its last (accent-insensitive) forms;
+        # Chinese words come last after their sub-words, so only the last forms there.
+        first = -1 if group == CHINESE else 0
+        variants = dict.fromkeys(
+            (tuple(f[first] for f in positions), tuple(f[-1] for f in positions))
+        )
+        phrases: list[wq.Query | None] = []
+        for words in variants:
+            for part, boost in TEXT_PARTS.items():
+                name = text_field(part, group)
+                if all((name, word) in self.reader for word in words):
+                    phrases.append(wq.Phrase(name, list(words), boost=boost))
+        return _any_of(phrases)
+
+
+#: A clause whose words exist nowhere in the index.
+NOTHING = wq.NullQuery
+
+
+def _or_nothing(query: wq.Query | None) -> wq.Query:
+    return NOTHING if query is None else query
+
+
+def _all_of(queries: list[wq.Query | None]) -> wq.Query | None:
+    """AND; ``None`` (cannot match) if any part cannot."""
+    if not queries or any(q is None for q in queries):
+        return None
+    present = [q for q in queries if q is not None]
+    return present[0] if len(present) == 1 else wq.And(present)
+
+
+def _any_of(queries: list[wq.Query | None]) -> wq.Query | None:
+    """OR of the parts that can match; ``None`` if none can."""
+    present = [q for q in queries if q is not None]
+    if not present:
+        return None
+    return present[0] if len(present) == 1 else wq.Or(present)
+
+
+def compile_query(parsed: ParsedQuery, reader: IndexReader) -> CompiledQuery:
+    """The Whoosh query for ``parsed``; clauses without searchable words are dropped."""
+    compiler = _Compiler(reader)
+    required: list[wq.Query] = []
+    impossible = False
+    for group in parsed.groups:
+        options = [q for q in (compiler.clause(c, mark=True) for c in group) if q is not None]
+        if not options:
+            continue
+        either = _any_of([None if q is NOTHING else q for q in options])
+        if either is None:
+            impossible = True
+        else:
+            required.append(either)
+    excluded: list[wq.Query | None] = [
+        q
+        for q in (compiler.clause(c, mark=False) for c in parsed.excluded)
+        if q is not None and q is not NOTHING
+    ]
+    highlight = {group: terms for group, terms in compiler.highlight.items() if terms}
+    if impossible:
+        return CompiledQuery(wq.NullQuery, highlight)
+    if not required and not excluded:
+        return CompiledQuery(None, highlight)
+    positive = _all_of(list(required)) if required else wq.Every()
+    unwanted = _any_of(list(excluded))
+    if positive is not None and unwanted is not None:
+        positive = wq.AndNot(positive, unwanted)
+    return CompiledQuery(positive, highlight)
+
+
+def normalise_filters(
+    filters: Mapping[str, Iterable[Any] | str | int] | None,
+) -> dict[str, list[str]]:
+    """Indexed codes per facet, duplicates and blanks removed; unknown facets raise ValueError."""
+    normalised: dict[str, list[str]] = {}
+    for facet, values in (filters or {}).items():
+        if facet not in FACETS:
+            raise ValueError(f"unknown search filter {facet!r}; expected one of {FACETS}")
+        listed: Iterable[Any] = [values] if isinstance(values, str | int) else values
+        codes = list(
+            dict.fromkeys(
+                normalise_facet_value(facet, value)
+                for value in islice(listed, MAX_FILTER_VALUES)
+                if str(value).strip()
+            )
+        )
+        if codes:
+            normalised[facet] = codes
+    return normalised
+
+
+def compile_filter(filters: Mapping[str, list[str]]) -> wq.Query | None:
+    """OR within a facet, AND across facets, over :func:`normalise_filters` output."""
+    required = [
+        _any_of([wq.Term(facet, code) for code in codes]) for facet, codes in filters.items()
+    ]
+    return _all_of(required) if required else None

@@ -1,0 +1,225 @@
+"""Answering a survey: saving pages, resuming, and storing the response exactly once."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import insert, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from portal.countries import countries
+from portal.results.computations import is_youth, origin_groups, reporting_year
+from surveys import definitions
+from surveys.definitions import CHOICE_TYPES, FieldError, SurveyDefinition
+from surveys.models import Answer, Campaign, Invitation, Response
+
+ACTIONS = ("next", "back", "save", "submit")
+
+
+class AlreadyAnswered(Exception):
+    """The invitation was used (`reason` "link") or its office answered ("office") first."""
+
+    def __init__(self, reason: str = "link") -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass
+class PageResult:
+    """What became of a posted page: errors to show, or the page to go to next."""
+
+    page_index: int
+    errors: dict[str, FieldError] = field(default_factory=dict)
+    next_page: int | None = None
+    saved: bool = False
+    complete_answers: dict[str, Any] | None = None  # set when the survey is ready to be stored
+
+
+def saved_answers(invitation: Invitation) -> dict[str, Any]:
+    return dict(invitation.partial_answers or {})
+
+
+def resume_page(definition: SurveyDefinition, invitation: Invitation) -> int:
+    """The page to show on (re)opening: where the invitee left off, skipping pages now hidden."""
+    answers = saved_answers(invitation)
+    page = min(max(invitation.current_page, 0), len(definition.pages) - 1)
+    if definitions.visible_questions(definition, page, answers):
+        return page
+    following = definitions.next_page_index(definition, page, answers)
+    if following is not None:
+        return following
+    return definitions.previous_page_index(definition, page, answers) or 0
+
+
+def is_last_page(definition: SurveyDefinition, page_index: int, answers: Mapping[str, Any]) -> bool:
+    return definitions.next_page_index(definition, page_index, answers) is None
+
+
+def form_values(answers: Mapping[str, Any]) -> dict[str, list[str]]:
+    """Saved answers as the strings a form shows (the shape of a submitted form)."""
+    values: dict[str, list[str]] = {}
+    for key, value in answers.items():
+        if isinstance(value, list):
+            values[key] = [str(item) for item in value]
+        elif isinstance(value, float) and value.is_integer():
+            values[key] = [str(int(value))]
+        else:
+            values[key] = [str(value)]
+    return values
+
+
+def post_page(
+    session: Session,
+    invitation: Invitation,
+    definition: SurveyDefinition,
+    page_index: int,
+    formdata: Mapping[str, Sequence[str]],
+    action: str,
+    now: datetime,
+) -> PageResult:
+    """Apply one posted page: check it, keep its answers with the invitation, decide what's next.
+
+    `next` and `submit` need a valid page; `back` and `save` keep whatever is valid and move on.
+    Nothing is stored as a response here: `submit_response` does that.
+    """
+    answers = saved_answers(invitation)
+    cleaned, errors = definitions.validate_page(definition, page_index, formdata, answers)
+    merged = definitions.merge_page(definition, page_index, answers, cleaned)
+    result = PageResult(page_index=page_index)
+    if action in ("next", "submit") and errors:
+        result.errors = errors
+        return result
+    following = definitions.next_page_index(definition, page_index, merged)
+    if action == "submit" and following is None:
+        problems = definitions.validate_complete(definition, merged)
+        if not problems:
+            result.complete_answers = merged
+            return result
+        # An earlier page lacks an answer (skipped by editing the URL or a second tab): go there.
+        result.next_page, result.errors = _first_page_with(definition, problems), problems
+    elif action in ("next", "submit"):
+        # With no page after this one, "next" stays here: the page then offers to submit.
+        result.next_page = following
+    elif action == "back":
+        result.next_page = definitions.previous_page_index(definition, page_index, merged)
+    result.next_page = page_index if result.next_page is None else result.next_page
+    invitation.partial_answers = merged
+    invitation.current_page = result.next_page
+    invitation.started_at = invitation.started_at or now
+    result.saved = True
+    session.flush()
+    return result
+
+
+def _first_page_with(definition: SurveyDefinition, problems: Mapping[str, FieldError]) -> int:
+    for index, page in enumerate(definition.pages):
+        if any(question.key in problems for question in page.questions):
+            return index
+    return 0
+
+
+def _age_band(age: int | None) -> str | None:
+    if age is None:
+        return None
+    if age < 18:
+        return "under_18"
+    if age >= 60:
+        return "60_plus"
+    if age <= 29:
+        return "18_29"
+    low = age // 10 * 10
+    return f"{low}_{low + 9}"
+
+
+def response_snapshot(
+    invitation: Invitation, campaign: Campaign, submitted_at: datetime, global_south_flag: str
+) -> dict[str, Any]:
+    """The response's copy of the roster attributes: groups, never contact or nationality."""
+    country = countries().get(invitation.nationality or "")
+    origin = origin_groups(country.row() if country else None, global_south_flag=global_south_flag)
+    return {
+        "campaign_id": campaign.id,
+        "definition_version_id": campaign.definition_version_id,
+        "submitted_at": submitted_at,
+        "reporting_year": reporting_year(campaign.year, submitted_at, campaign.survey_key),
+        "gender": invitation.gender,
+        "category": invitation.category,
+        "modality": invitation.modality,
+        "age_band": _age_band(invitation.age),
+        "youth": is_youth(invitation.age),
+        "disability": invitation.disability,
+        "refugee": invitation.refugee,
+        "office_type": invitation.office_type,
+        "organisation_id": invitation.organisation_id,
+        "office_id": invitation.office_id,
+        "duty_station": invitation.duty_station,
+        **origin,
+    }
+
+
+def answer_rows(
+    definition: SurveyDefinition, response_id: int, campaign_id: int, answers: Mapping[str, Any]
+) -> list[dict[str, Any]]:
+    """The answer table's rows for a response: one per choice code, text, date or number."""
+    rows = []
+    for key, value in answers.items():
+        question = definition.question(key)
+        base = {"response_id": response_id, "campaign_id": campaign_id, "question_key": key}
+        if question.type in CHOICE_TYPES:
+            codes = value if isinstance(value, list) else [value]
+            rows += [
+                {**base, "value_code": code, "value_text": None, "value_number": None}
+                for code in codes
+            ]
+        elif question.type == "number":
+            rows.append({**base, "value_code": None, "value_text": None, "value_number": value})
+        else:
+            rows.append(
+                {**base, "value_code": None, "value_text": str(value), "value_number": None}
+            )
+    return rows
+
+
+def submit_response(
+    session: Session,
+    invitation: Invitation,
+    definition: SurveyDefinition,
+    answers: Mapping[str, Any],
+    now: datetime,
+    global_south_flag: str,
+) -> Response:
+    """Store the response, consuming the invitation; AlreadyAnswered if someone else did first.
+
+    The conditional UPDATE lets exactly one of several racing requests through (the others see
+    `used_at` set once the winner commits); UNIQUE(invitation_id) and UNIQUE(campaign_id,
+    office_id) are the database's own guards behind it.
+    """
+    campaign = invitation.campaign
+    consumed = session.execute(
+        update(Invitation)
+        .where(Invitation.id == invitation.id, Invitation.used_at.is_(None))
+        .values(used_at=now, partial_answers=None)
+        .execution_options(synchronize_session=False)
+    )
+    if consumed.rowcount != 1:  # type: ignore[attr-defined]
+        raise AlreadyAnswered
+    session.expire(invitation, ["used_at", "partial_answers"])
+    response = Response(
+        invitation_id=invitation.id,
+        **response_snapshot(invitation, campaign, now, global_south_flag),
+    )
+    session.add(response)
+    try:
+        with session.begin_nested():
+            session.flush()
+    except IntegrityError:
+        # The invitation was ours (the update above), so the clash is the office's response.
+        raise AlreadyAnswered("office") from None
+    rows = answer_rows(definition, response.id, campaign.id, answers)
+    if rows:
+        session.execute(insert(Answer), rows)
+    return response

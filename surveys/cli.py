@@ -1,0 +1,231 @@
+"""`flask surveys ...`: campaigns, invitations, reminders, imports, exports and contact purges."""
+
+from __future__ import annotations
+
+import csv
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from portal import mail
+from portal.cli import command_transaction
+from portal.db import database, utcnow
+from portal.errors import InputError
+from portal.i18n import LANGUAGES
+from surveys import campaigns, exports, imports, invitations, rosters
+from surveys.definitions import N_
+from surveys.models import Campaign
+
+surveys_cli = AppGroup("surveys", help="Survey campaigns, invitations, responses and exports.")
+
+
+def _day(value: str | None, option: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date YYYY-MM-DD", param_hint=option) from None
+
+
+@contextmanager
+def _mail_context() -> Iterator[None]:
+    """Mail templates build links with url_for, which needs a request; BASE_URL is what counts."""
+    with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
+        yield
+
+
+def _valid_days() -> int:
+    return int(current_app.config["PORTAL_INVITATION_DAYS"])
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise click.ClickException(f"cannot read {path}: {error.strerror}") from None
+
+
+@surveys_cli.command("campaign-create")
+@click.option("--survey", "survey_key", required=True, help="partner or volunteer_exit")
+@click.option("--year", type=int, required=True)
+@click.option("--title", default=None)
+@click.option("--opens", default=None, help="YYYY-MM-DD")
+@click.option("--closes", default=None, help="YYYY-MM-DD")
+@click.option(
+    "--draft", is_flag=True, help="keep it a draft (it opens now unless --opens is later)"
+)
+def campaign_create(
+    survey_key: str,
+    year: int,
+    title: str | None,
+    opens: str | None,
+    closes: str | None,
+    draft: bool,
+) -> None:
+    """Create a campaign and print its id."""
+    opens_on, closes_on = _day(opens, "--opens"), _day(closes, "--closes")
+    now = utcnow()
+    with command_transaction() as session:
+        campaign = campaigns.create_campaign(
+            session, survey_key, year, title=title, opens_on=opens_on, closes_on=closes_on
+        )
+        if not draft and (opens_on is None or opens_on <= now.date()):
+            campaigns.open_campaign(session, campaign, now)
+        campaign_id = campaign.id
+    click.echo(campaign_id)
+
+
+@surveys_cli.command("campaign-open")
+@click.argument("campaign_id", type=int)
+def campaign_open(campaign_id: int) -> None:
+    """Open a draft campaign for answers."""
+    with command_transaction() as session:
+        campaigns.open_campaign(session, campaigns.get_campaign(session, campaign_id), utcnow())
+    click.echo(f"campaign {campaign_id} is open")
+
+
+@surveys_cli.command("campaign-close")
+@click.argument("campaign_id", type=int)
+def campaign_close(campaign_id: int) -> None:
+    """Close a campaign: its links stop working."""
+    with command_transaction() as session:
+        campaigns.close_campaign(session, campaigns.get_campaign(session, campaign_id), utcnow())
+    click.echo(f"campaign {campaign_id} is closed")
+
+
+def _write_links(path: Path, links: list[tuple[str, str]]) -> None:
+    # Written beside the target and renamed: a half-written links file is never left behind.
+    partial = path.with_name(path.name + ".partial")
+    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["email", "link"])
+        writer.writerows(links)
+    partial.replace(path)
+
+
+@surveys_cli.command("invite")
+@click.argument("campaign_id", type=int)
+@click.argument("roster", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--links-out", type=click.Path(path_type=Path, dir_okay=False), required=True)
+@click.option("--send", is_flag=True, help="also mail each invitee their link")
+def invite(campaign_id: int, roster: Path, links_out: Path, send: bool) -> None:
+    """Import a roster: one single-use link per row, written as email,link rows."""
+    data = _read(roster)
+    now = utcnow()
+    try:
+        with _mail_context(), command_transaction() as session:
+            campaign = campaigns.get_campaign(session, campaign_id)
+            if send and campaign.state != "open":
+                raise InputError(N_("Open the campaign before sending invitations."))
+            entries = rosters.read_roster(session, campaign.id, campaign.survey_key, data)
+            created = invitations.create_invitations(session, campaign, entries)
+            purpose = "invitation" if send else "roster_file"
+            links = invitations.issue_links(session, created, purpose, now, _valid_days())
+            rows = [(inv.contact_email or "", invitations.link_url(token)) for inv, token in links]
+            _write_links(links_out, rows)
+            # Mailed last: a refusing server rolls everything back, links file included.
+            sent = invitations.mail_links(session, links, "survey_invitation", now) if send else 0
+    except mail.MailError as error:
+        links_out.unlink(missing_ok=True)
+        raise click.ClickException(f"{error}; nothing was stored") from None
+    except OSError as error:
+        raise click.ClickException(f"cannot write {links_out}: {error.strerror}") from None
+    click.echo(f"{len(rows)} invitations created, links written to {links_out}, {sent} mailed")
+
+
+@surveys_cli.command("import-responses")
+@click.argument("campaign_id", type=int)
+@click.argument("responses", type=click.Path(path_type=Path, dir_okay=False))
+def import_responses(campaign_id: int, responses: Path) -> None:
+    """Load responses collected elsewhere: roster columns, submitted_at, a column per question."""
+    data = _read(responses)
+    flag = current_app.config["PORTAL_GLOBAL_SOUTH_FLAG"]
+    with command_transaction() as session:
+        campaign = campaigns.get_campaign(session, campaign_id)
+        count = imports.import_responses(session, campaign, data, utcnow(), flag)
+    click.echo(f"{count} responses imported")
+
+
+@surveys_cli.command("export-responses")
+@click.argument("campaign_id", type=int)
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), required=True)
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), required=True)
+@click.option("--lang", type=click.Choice(list(LANGUAGES)), default="en", help="label language")
+def export_responses(campaign_id: int, fmt: str, out: Path, lang: str) -> None:
+    """Write the campaign's responses (attribute snapshot, no identity), one row per response."""
+    with command_transaction() as session:
+        campaigns.get_campaign(session, campaign_id)
+    export = exports.export_csv if fmt == "csv" else exports.export_xlsx
+    try:
+        with out.open("wb") as handle:
+            export(database().transaction, campaign_id, lang, handle)
+    except OSError as error:
+        raise click.ClickException(f"cannot write {out}: {error.strerror}") from None
+    click.echo(f"responses of campaign {campaign_id} written to {out}")
+
+
+def _housekeeping(now: datetime) -> None:
+    """Close overdue campaigns, then purge contacts of those closed long enough ago."""
+    days = int(current_app.config["PORTAL_PURGE_CONTACTS_DAYS"])
+    with command_transaction() as session:
+        for campaign in campaigns.close_overdue_campaigns(session, now):
+            click.echo(f"campaign {campaign.id} closed (closing date passed)")
+        for campaign in campaigns.purge_due_contacts(session, now, days):
+            click.echo(f"contact data of campaign {campaign.id} purged ({days} days after close)")
+
+
+@surveys_cli.command("purge-contacts")
+@click.argument("campaign_id", type=int, required=False)
+def purge_contacts(campaign_id: int | None) -> None:
+    """Erase contact data of a closed campaign (without an id: every campaign that is due)."""
+    now = utcnow()
+    if campaign_id is None:
+        _housekeeping(now)
+        return
+    with command_transaction() as session:
+        count = campaigns.purge_contacts(session, campaigns.get_campaign(session, campaign_id), now)
+    click.echo(f"contact data of {count} invitations of campaign {campaign_id} erased")
+
+
+@surveys_cli.command("send-reminders")
+@click.argument("campaign_id", type=int, required=False)
+@click.option(
+    "--min-days",
+    type=int,
+    default=7,
+    show_default=True,
+    help="skip invitees reminded fewer days ago",
+)
+def send_reminders(campaign_id: int | None, min_days: int) -> None:
+    """Remind invitees who have not completed (without an id: every open campaign; for cron).
+
+    Also closes campaigns past their closing date and purges contacts that are due.
+    """
+    now = utcnow()
+    if campaign_id is None:
+        _housekeeping(now)
+    try:
+        with _mail_context(), command_transaction() as session:
+            if campaign_id is not None:
+                targets = [campaigns.get_campaign(session, campaign_id)]
+            else:
+                targets = [c for c in campaigns.list_campaigns(session) if _remindable(c, now)]
+            for campaign in targets:
+                count = invitations.send_reminders(
+                    session, campaign, now, _valid_days(), min_days=min_days
+                )
+                click.echo(f"campaign {campaign.id}: {count} reminders sent")
+    except mail.MailError as error:
+        raise click.ClickException(f"{error}; no reminder was recorded") from None
+
+
+def _remindable(campaign: Campaign, now: datetime) -> bool:
+    return campaigns.accepts_answers(campaign, now.date())

@@ -1,0 +1,158 @@
+"""The indicator provider of the two surveys: answer counts by group in one SQL GROUP BY."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Select, and_, case, func, literal, select
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
+
+from portal.results.computations import survey_indicator
+from portal.results.providers import ComputeContext
+from portal.results.suppression import GROUP_KEYS
+from surveys.models import Answer, Campaign, Invitation, Response
+
+SURVEY_OF_SOURCE: Mapping[str, str] = {
+    "partner_survey": "partner",
+    "volunteer_exit": "volunteer_exit",
+}
+
+
+def _equals(column: Any, value: str) -> ColumnElement[Any]:
+    """True, False, or NULL when the attribute is unknown (the computations' three states)."""
+    return case((column.is_(None), None), (column == value, literal(1)), else_=literal(0))
+
+
+def _flag(column: Any) -> ColumnElement[Any]:
+    return case((column.is_(None), None), (column.is_(True), literal(1)), else_=literal(0))
+
+
+def group_columns() -> dict[str, ColumnElement[Any]]:
+    """Each breakdown group of GROUP_KEYS as an expression over the response's snapshot."""
+    columns = {
+        "female": _equals(Response.gender, "female"),
+        "national": _equals(Response.category, "national"),
+        "international": _equals(Response.category, "international"),
+        "youth": _flag(Response.youth),
+        "disability": _flag(Response.disability),
+        "onsite": _equals(Response.modality, "onsite"),
+        "online": _equals(Response.modality, "online"),
+        "global_south": _flag(Response.global_south),
+        "africa": _flag(Response.africa),
+        "sids": _flag(Response.sids),
+        "ldc": _flag(Response.ldc),
+        "lldc": _flag(Response.lldc),
+        "refugee": _flag(Response.refugee),
+    }
+    assert tuple(columns) == GROUP_KEYS  # noqa: S101 - the computations' contract
+    return columns
+
+
+def counts_query(
+    survey_key: str, question_key: str, year: int, organisation_id: int | None = None
+) -> Select[Any]:
+    """Responses of the year by answer to the question and by group; skipped answers as NULL.
+
+    With `organisation_id`, only that organisation's responses (a partner's own results).
+    """
+    groups = [expression.label(name) for name, expression in group_columns().items()]
+    answer = Answer.value_code.label("answer")
+    joined = (
+        select(answer, *groups, func.count().label("n"))
+        .select_from(Response)
+        .join(Campaign, Campaign.id == Response.campaign_id)
+        .outerjoin(
+            Answer,
+            and_(Answer.response_id == Response.id, Answer.question_key == question_key),
+        )
+        .where(Campaign.survey_key == survey_key, Response.reporting_year == year)
+    )
+    if organisation_id is not None:
+        joined = joined.where(Response.organisation_id == organisation_id)
+    return joined.group_by(answer, *groups)
+
+
+def answer_counts(
+    session: Session,
+    survey_key: str,
+    question_key: str,
+    year: int,
+    organisation_id: int | None = None,
+) -> pd.DataFrame:
+    """The grouped counts as the computations take them: `answer`, one column per group, `n`."""
+    query = counts_query(survey_key, question_key, year, organisation_id)
+    rows = session.execute(query).all()
+    frame = pd.DataFrame(rows, columns=["answer", *GROUP_KEYS, "n"])
+    for key in GROUP_KEYS:
+        # SQLite gives 0/1, PostgreSQL integers too (CASE of literals): make them True/False/None.
+        frame[key] = frame[key].map({1: True, 0: False}).astype(object)
+        frame[key] = frame[key].where(frame[key].notna(), None)
+    frame["answer"] = frame["answer"].astype(object).where(frame["answer"].notna(), None)
+    frame["n"] = frame["n"].astype("int64")
+    return frame
+
+
+def invitation_totals(
+    session: Session, survey_key: str, year: int, organisation_id: int | None = None
+) -> tuple[int, int]:
+    """(invited, completed) over the survey's campaigns of the year, for the response rate."""
+    query = (
+        select(func.count(Invitation.id), func.count(Invitation.used_at))
+        .join(Campaign, Campaign.id == Invitation.campaign_id)
+        .where(Campaign.survey_key == survey_key, Campaign.year == year)
+    )
+    if organisation_id is not None:
+        query = query.where(Invitation.organisation_id == organisation_id)
+    invited, completed = session.execute(query).one()
+    return int(invited), int(completed)
+
+
+def _field(spec: Any, name: str) -> Any:
+    """A registry entry's field, whether given as a mapping or as the registry's dataclass."""
+    return spec.get(name) if isinstance(spec, Mapping) else getattr(spec, name, None)
+
+
+def _breakdown_keys(spec: Any) -> list[str]:
+    keys = []
+    for item in _field(spec, "breakdown") or ():
+        key = item if isinstance(item, str) else _field(item, "key")
+        if key in GROUP_KEYS:
+            keys.append(str(key))
+    return keys
+
+
+def survey_figure(
+    session: Session, survey_key: str, spec: Any, context: ComputeContext
+) -> dict[str, Any]:
+    """The figure of one survey indicator for `context.year`, with its breakdown and rate.
+
+    An `organisation_id` in the spec restricts it to that organisation's responses; the figure
+    then says so by carrying the same `organisation_id`.
+    """
+    organisation_id = _field(spec, "organisation_id")
+    question_key = str(_field(spec, "question_key"))
+    counts = answer_counts(session, survey_key, question_key, context.year, organisation_id)
+    invited, completed = invitation_totals(session, survey_key, context.year, organisation_id)
+    figure = survey_indicator(
+        counts,
+        groups=_breakdown_keys(spec),
+        k=context.suppress_below,
+        invited=invited or None,
+        completed=completed if invited else None,
+    )
+    result = dict(figure)
+    if organisation_id is not None:
+        result["organisation_id"] = organisation_id
+    return result
+
+
+def provider_for(survey_key: str) -> Callable[..., dict[str, Any]]:
+    """The provider registered for a survey's indicator source."""
+
+    def provide(session: Session, code: str, spec: Any, context: ComputeContext) -> dict[str, Any]:
+        return survey_figure(session, survey_key, spec, context)
+
+    return provide

@@ -1,0 +1,113 @@
+"""Answering pages as display data: each shown question with its texts, options, value and error."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from flask_babel import gettext
+
+from surveys import definitions
+from surveys.answering import is_last_page
+from surveys.definitions import FieldError, Question, SurveyDefinition
+
+
+@dataclass(frozen=True)
+class OptionView:
+    code: str
+    label: str
+    checked: bool
+
+
+@dataclass(frozen=True)
+class QuestionView:
+    key: str
+    type: str
+    label: str
+    help: str
+    required: bool
+    options: tuple[OptionView, ...]
+    value: str
+    error: str | None
+    multiline: bool
+    max_length: int
+    integer: bool
+
+    @property
+    def field_id(self) -> str:
+        return f"q-{self.key}"
+
+    @property
+    def focus_id(self) -> str:
+        """Where a link in the error summary moves focus: the field, or a group's first option."""
+        return f"{self.field_id}-0" if self.options else self.field_id
+
+
+@dataclass(frozen=True)
+class PageView:
+    title: str
+    intro: str
+    survey_title: str
+    survey_intro: str
+    page_index: int
+    number: int
+    total: int
+    questions: tuple[QuestionView, ...]
+    has_previous: bool
+    is_last: bool
+
+
+def _question_view(
+    question: Question,
+    values: Mapping[str, Sequence[str]],
+    errors: Mapping[str, FieldError],
+    locale: str,
+) -> QuestionView:
+    given = list(values.get(question.key, ()))
+    error = errors.get(question.key)
+    return QuestionView(
+        key=question.key,
+        type=question.type,
+        label=definitions.text_for(question.label, locale),
+        help=definitions.text_for(question.help, locale) if question.help else "",
+        required=question.required,
+        options=tuple(
+            OptionView(
+                option.code, definitions.text_for(option.label, locale), option.code in given
+            )
+            for option in question.options
+        ),
+        value=given[0] if given and not question.options else "",
+        error=gettext(error[0], **error[1]) if error else None,
+        multiline=question.multiline,
+        max_length=question.max_length,
+        integer=question.integer,
+    )
+
+
+def page_view(
+    definition: SurveyDefinition,
+    page_index: int,
+    saved: Mapping[str, Any],
+    values: Mapping[str, Sequence[str]],
+    errors: Mapping[str, FieldError],
+    locale: str,
+) -> PageView:
+    """The page's shown questions (chosen from the saved answers of earlier pages), filled with
+    `values` (what was submitted, or the saved answers) and the error of each."""
+    page = definition.pages[page_index]
+    shown = definitions.visible_questions(definition, page_index, saved)
+    number, total = definitions.progress(definition, page_index)
+    return PageView(
+        title=definitions.text_for(page.title, locale),
+        intro=definitions.text_for(page.intro, locale) if page.intro else "",
+        survey_title=definitions.text_for(definition.title, locale),
+        survey_intro=definitions.text_for(definition.intro, locale) if page_index == 0 else "",
+        page_index=page_index,
+        number=number,
+        total=total,
+        questions=tuple(_question_view(q, values, errors, locale) for q in shown),
+        has_previous=definitions.previous_page_index(definition, page_index, saved) is not None,
+        is_last=is_last_page(definition, page_index, saved),
+    )

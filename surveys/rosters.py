@@ -1,0 +1,247 @@
+"""Rosters of invitees (CSV or XLSX): every cell checked, all rows accepted or none."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from portal.auth.accounts import normalise_email
+from portal.countries import is_country
+from portal.errors import InputError
+from portal.i18n import LANGUAGES
+from portal.models import Organisation
+from surveys.definitions import N_
+from surveys.models import CATEGORIES, GENDERS, MODALITIES, OFFICE_TYPES, Invitation
+from surveys.uploads import CellProblem, FileRefused, Table, read_table
+
+COMMON_COLUMNS = ("email", "name", "language")
+VOLUNTEER_COLUMNS = (
+    *COMMON_COLUMNS,
+    "gender",
+    "category",
+    "modality",
+    "age",
+    "disability",
+    "nationality",
+    "refugee",
+    "duty_station",
+    "host_entity",
+    "assignment_start",
+    "assignment_end",
+)
+PARTNER_COLUMNS = (*COMMON_COLUMNS, "organisation", "office_type", "duty_station")
+ROSTER_COLUMNS: Mapping[str, tuple[str, ...]] = {
+    "partner": PARTNER_COLUMNS,
+    "volunteer_exit": VOLUNTEER_COLUMNS,
+}
+MIN_AGE, MAX_AGE = 15, 100
+
+
+@dataclass
+class RosterEntry:
+    """One checked roster row: contact, language and the attributes the survey needs."""
+
+    line: int
+    email: str
+    name: str | None = None
+    locale: str | None = None
+    gender: str | None = None
+    category: str | None = None
+    modality: str | None = None
+    age: int | None = None
+    disability: bool | None = None
+    nationality: str | None = None
+    refugee: bool | None = None
+    duty_station: str | None = None
+    organisation_id: int | None = None
+    office_type: str | None = None
+    assignment_start: date | None = None
+    assignment_end: date | None = None
+
+
+class _Row:
+    """Checks the cells of one row, collecting a problem per bad cell."""
+
+    def __init__(self, line: int, cells: Mapping[str, str], problems: list[CellProblem]) -> None:
+        self.line, self.cells, self.problems = line, cells, problems
+
+    def bad(self, column: str, message: str, **params: Any) -> None:
+        self.problems.append(CellProblem(message, params, self.line, column))
+
+    def text(self, column: str, max_length: int = 200) -> str | None:
+        value = self.cells.get(column, "")
+        if len(value) > max_length:
+            self.bad(column, N_("At most %(max)s characters."), max=max_length)
+            return None
+        return value or None
+
+    def required(self, column: str) -> str | None:
+        value = self.cells.get(column, "")
+        if not value:
+            self.bad(column, N_("This cell must not be empty."))
+        return value or None
+
+    def choice(self, column: str, allowed: Sequence[str]) -> str | None:
+        value = self.cells.get(column, "").lower()
+        if value and value not in allowed:
+            self.bad(
+                column,
+                N_("%(value)s is not one of %(allowed)s."),
+                value=value[:40],
+                allowed=", ".join(allowed),
+            )
+            return None
+        return value or None
+
+    def yes_no(self, column: str) -> bool | None:
+        value = self.choice(column, ("yes", "no"))
+        return None if value is None else value == "yes"
+
+    def country(self, column: str) -> str | None:
+        value = self.cells.get(column, "").upper()
+        if value and not is_country(value):
+            self.bad(
+                column, N_("%(value)s is not an ISO 3166 alpha-3 country code."), value=value[:40]
+            )
+            return None
+        return value or None
+
+    def age(self, column: str) -> int | None:
+        value = self.cells.get(column, "")
+        if not value:
+            return None
+        try:
+            number = float(value)
+        except ValueError:
+            number = float("nan")
+        if not number.is_integer() or not MIN_AGE <= number <= MAX_AGE:
+            self.bad(
+                column,
+                N_("Enter a whole number of years between %(min)s and %(max)s."),
+                min=MIN_AGE,
+                max=MAX_AGE,
+            )
+            return None
+        return int(number)
+
+    def day(self, column: str) -> date | None:
+        value = self.cells.get(column, "")
+        if not value:
+            return None
+        # XLSX date cells arrive as "YYYY-MM-DD 00:00:00".
+        text = value[:10] if value.endswith(" 00:00:00") else value
+        try:
+            if len(text) != 10:
+                raise ValueError(text)
+            return date.fromisoformat(text)
+        except ValueError:
+            self.bad(
+                column, N_("%(value)s is not a date in the form YYYY-MM-DD."), value=value[:40]
+            )
+            return None
+
+    def email(self) -> str | None:
+        value = self.required("email")
+        if value is None:
+            return None
+        try:
+            return normalise_email(value)
+        except InputError:
+            self.bad("email", N_("%(value)s is not a valid e-mail address."), value=value[:80])
+            return None
+
+
+def _organisation_ids(session: Session) -> dict[str, int]:
+    return {
+        code.upper(): id_
+        for id_, code in session.execute(select(Organisation.id, Organisation.code))
+    }
+
+
+def _entry(row: _Row, survey_key: str, organisations: Mapping[str, int]) -> RosterEntry | None:
+    before = len(row.problems)
+    entry = RosterEntry(line=row.line, email=row.email() or "", name=row.text("name"))
+    entry.locale = row.choice("language", tuple(LANGUAGES))
+    entry.duty_station = row.country("duty_station")
+    org_column = "organisation" if survey_key == "partner" else "host_entity"
+    code = row.cells.get(org_column, "")
+    if code:
+        entry.organisation_id = organisations.get(code.upper())
+        if entry.organisation_id is None:
+            row.bad(org_column, N_("%(value)s is not a known organisation code."), value=code[:40])
+    if survey_key == "partner":
+        row.required("organisation")
+        entry.office_type = row.choice("office_type", OFFICE_TYPES)
+        if row.required("office_type") and entry.office_type in ("regional", "country"):
+            row.required("duty_station")
+    else:
+        entry.gender = row.choice("gender", GENDERS)
+        entry.category = row.choice("category", CATEGORIES)
+        entry.modality = row.choice("modality", MODALITIES)
+        entry.age = row.age("age")
+        entry.disability = row.yes_no("disability")
+        entry.nationality = row.country("nationality")
+        entry.refugee = row.yes_no("refugee")
+        entry.assignment_start = row.day("assignment_start")
+        entry.assignment_end = row.day("assignment_end")
+        start, end = entry.assignment_start, entry.assignment_end
+        if start and end and end < start:
+            row.bad("assignment_end", N_("The assignment cannot end before it starts."))
+    return entry if len(row.problems) == before else None
+
+
+def check_rows(
+    session: Session,
+    campaign_id: int,
+    survey_key: str,
+    table: Table,
+    extra: Callable[[_Row], Any] | None = None,
+) -> list[tuple[RosterEntry, Any]]:
+    """Every row as a RosterEntry (and what `extra` reads from it), or FileRefused naming each
+    bad cell; e-mails must be unique in the file and new to the campaign."""
+    organisations = _organisation_ids(session)
+    invited = set(
+        session.scalars(
+            select(Invitation.contact_email).where(
+                Invitation.campaign_id == campaign_id, Invitation.contact_email.is_not(None)
+            )
+        )
+    )
+    problems: list[CellProblem] = []
+    first_line: dict[str, int] = {}
+    checked: list[tuple[RosterEntry, Any]] = []
+    for line, cells in table.rows:
+        row = _Row(line, cells, problems)
+        entry = _entry(row, survey_key, organisations)
+        more = extra(row) if extra is not None else None
+        if entry is None or not entry.email:
+            continue
+        if entry.email in first_line:
+            row.bad(
+                "email",
+                N_("%(email)s is already on line %(other)s."),
+                email=entry.email,
+                other=first_line[entry.email],
+            )
+        elif entry.email in invited:
+            row.bad(
+                "email", N_("%(email)s is already invited to this campaign."), email=entry.email
+            )
+        first_line.setdefault(entry.email, line)
+        checked.append((entry, more))
+    if problems:
+        raise FileRefused(problems)
+    return checked
+
+
+def read_roster(
+    session: Session, campaign_id: int, survey_key: str, data: bytes
+) -> list[RosterEntry]:
+    """A roster file checked in full: one entry per row, or FileRefused and nothing else."""
+    table = read_table(data, ROSTER_COLUMNS[survey_key], ("email",))
+    return [entry for entry, _ in check_rows(session, campaign_id, survey_key, table)]

@@ -1,0 +1,237 @@
+"""Answering pages: single-use links, the pages of a survey, confirmation, and "My surveys"."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.orm import joinedload
+from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response
+
+from portal.auth.enforce import public, require
+from portal.db import db_session, utcnow
+from portal.errors import InputError, NotFound, error_response
+from portal.i18n import current_language
+from portal.limits import limiter, token_limit
+from portal.models import Office
+from surveys import answering, invitations, pages
+from surveys.campaigns import campaign_definition, get_campaign
+from surveys.definitions import SurveyDefinition, text_for
+from surveys.forms import GROUP_LABELS, STATE_LABELS, SURVEY_LABELS, VALUE_LABELS, PageForm
+from surveys.models import Campaign, Invitation
+from surveys.permissions import (
+    can_answer_for_office,
+    can_answer_office_surveys,
+    can_continue_invitation,
+)
+
+bp = Blueprint("surveys", __name__)
+
+
+@bp.context_processor
+def _labels() -> dict[str, Any]:
+    return {
+        "survey_labels": SURVEY_LABELS,
+        "state_labels": STATE_LABELS,
+        "group_labels": GROUP_LABELS,
+        "value_labels": VALUE_LABELS,
+    }
+
+
+# The browser session holds the invitation a link opened; the token itself never leaves /s/<token>.
+BOUND = "survey_invitation"
+DONE = "survey_done"
+WITH_CAMPAIGN = [joinedload(Invitation.campaign).joinedload(Campaign.definition_version)]
+
+
+def _refusal(state: str) -> None:
+    if state == "used":
+        abort(410, description=_("This survey was already answered with this link. Thank you!"))
+    if state == "closed":
+        abort(410, description=_("This survey is closed and no longer takes answers."))
+    if state == "expired":
+        abort(410, description=_("This survey link has expired."))
+    if state == "office_answered":
+        abort(410, description=_("Your office has already answered this survey. Thank you!"))
+    if state == "not_open":
+        abort(403, description=_("This survey is not open yet. Please come back later."))
+
+
+def _bound_invitation() -> tuple[Invitation, SurveyDefinition]:
+    bound = session.get(BOUND)
+    invitation = db_session().get(Invitation, bound["id"], options=WITH_CAMPAIGN) if bound else None
+    if invitation is None:
+        message = _("No survey is open in this browser. Open the link from your e-mail.")
+        abort(404, description=message)
+    if not can_continue_invitation(current_user, bound.get("user")):
+        abort(403)
+    _refusal(invitations.link_state(invitation, utcnow()))
+    return invitation, campaign_definition(invitation.campaign)
+
+
+def _render_page(
+    invitation: Invitation,
+    definition: SurveyDefinition,
+    page_index: int,
+    values: dict[str, list[str]],
+    errors: dict[str, Any],
+    notice: str | None = None,
+) -> str:
+    saved = answering.saved_answers(invitation)
+    view = pages.page_view(definition, page_index, saved, values, errors, current_language())
+    return render_template("surveys/answer.html", page=view, form=PageForm(), notice=notice)
+
+
+@bp.get("/s/<token>")
+@limiter.limit(token_limit, deduct_when=lambda response: response.status_code == 404)
+@public
+def open_link(token: str) -> Response:
+    """Check the link and bind it to this browser; never consumes it (mail scanners open links)."""
+    invitation = invitations.invitation_for_token(db_session(), token)
+    if invitation is None:
+        message = _("This survey link is not known. Check that the whole link was copied.")
+        abort(404, description=message)
+    _refusal(invitations.link_state(invitation, utcnow()))
+    session[BOUND] = {"id": invitation.id, "user": None}
+    if invitation.locale and "lang" not in session:
+        session["lang"] = invitation.locale
+    return redirect(url_for("surveys.answer"))
+
+
+@bp.get("/s/answer")
+@public
+def answer() -> str:
+    invitation, definition = _bound_invitation()
+    invitation.opened_at = invitation.opened_at or utcnow()
+    page_index = answering.resume_page(definition, invitation)
+    values = answering.form_values(answering.saved_answers(invitation))
+    return _render_page(invitation, definition, page_index, values, {})
+
+
+def _posted_page(definition: SurveyDefinition) -> int:
+    try:
+        page_index = int(request.form.get("page", ""))
+    except ValueError:
+        abort(400)
+    if not 0 <= page_index < len(definition.pages):
+        abort(400)
+    return page_index
+
+
+@bp.post("/s/answer")
+@public
+def answer_post() -> Any:
+    invitation, definition = _bound_invitation()
+    page_index = _posted_page(definition)
+    action = request.form.get("action", "next")
+    if action not in answering.ACTIONS:
+        abort(400)
+    formdata = request.form.to_dict(flat=False)
+    now = utcnow()
+    result = answering.post_page(
+        db_session(), invitation, definition, page_index, formdata, action, now
+    )
+    if result.complete_answers is not None:
+        return _submit(invitation, definition, result.complete_answers)
+    if result.errors and result.saved:
+        # This page was kept; an earlier one lacks an answer: show that page with its errors.
+        values = answering.form_values(answering.saved_answers(invitation))
+        return _render_page(invitation, definition, result.next_page, values, result.errors)
+    if result.errors:
+        return _render_page(invitation, definition, page_index, formdata, result.errors), 422
+    if action == "save":
+        message = _("Your answers are saved. Open the link from your e-mail to continue later.")
+        flash(message, "success")
+    return redirect(url_for("surveys.answer"))
+
+
+def _submit(invitation: Invitation, definition: SurveyDefinition, answers: dict[str, Any]) -> Any:
+    try:
+        flag = current_app.config["PORTAL_GLOBAL_SOUTH_FLAG"]
+        answering.submit_response(db_session(), invitation, definition, answers, utcnow(), flag)
+    except answering.AlreadyAnswered as refused:
+        _refusal("office_answered" if refused.reason == "office" else "used")
+    session.pop(BOUND, None)
+    session[DONE] = invitation.campaign_id
+    return redirect(url_for("surveys.done"))
+
+
+@bp.get("/s/done")
+@public
+def done() -> Any:
+    campaign_id = session.get(DONE)
+    if campaign_id is None:
+        return redirect(url_for("portal.home"))
+    definition = campaign_definition(get_campaign(db_session(), campaign_id))
+    locale = current_language()
+    return render_template(
+        "surveys/done.html",
+        survey_title=text_for(definition.title, locale),
+        thanks=text_for(definition.thanks, locale) if definition.thanks else "",
+    )
+
+
+@bp.errorhandler(CSRFError)
+def csrf_failed(error: CSRFError) -> Any:
+    """An expired form token must not lose a page of answers: show them again with a new token."""
+    if request.endpoint != "surveys.answer_post" or not session.get(BOUND):
+        message = _(
+            "Your session has ended. Open the link from your e-mail again: "
+            "the pages you saved are kept."
+        )
+        return error_response(400, message)
+    try:
+        invitation, definition = _bound_invitation()
+        page_index = _posted_page(definition)
+    except HTTPException as refusal:  # an error handler's own abort would become a 500
+        return error_response(refusal.code or 400, refusal.description)
+    notice = _(
+        "For your security the page had expired. Your answers are still here: "
+        "please send the page again."
+    )
+    values = request.form.to_dict(flat=False)
+    return _render_page(invitation, definition, page_index, values, {}, notice)
+
+
+@bp.get("/surveys/mine")
+@require(can_answer_office_surveys)
+def my_surveys() -> str:
+    user = current_user._get_current_object()
+    rows = invitations.office_surveys(db_session(), user.office, utcnow()) if user.office else []
+    return render_template("surveys/mine.html", rows=rows, office=user.office)
+
+
+@bp.post("/surveys/mine/<int:campaign_id>/answer")
+@require(can_answer_office_surveys)
+def answer_for_office(campaign_id: int) -> Response:
+    user = current_user._get_current_object()
+    office: Office | None = user.office
+    if not can_answer_for_office(user, office):
+        abort(403)
+    try:
+        campaign = get_campaign(db_session(), campaign_id)
+    except NotFound:
+        abort(404)
+    try:
+        invitation = invitations.invitation_for_office(
+            db_session(), campaign, office, utcnow().date()
+        )
+    except InputError as problem:
+        flash(problem.translated(), "warning")
+        return redirect(url_for("surveys.my_surveys"))
+    session[BOUND] = {"id": invitation.id, "user": user.id}
+    return redirect(url_for("surveys.answer"))

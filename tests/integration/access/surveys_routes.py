@@ -1,0 +1,86 @@
+"""Routes of the surveys: answering links (public), "My surveys" (partners), campaigns (staff)."""
+
+from __future__ import annotations
+
+from flask import Flask
+from sqlalchemy.orm import Session
+
+from portal.auth import accounts
+from surveys import campaigns
+from tests.integration.access import EVERYONE, STAFF, Case
+
+PARTNERS = frozenset({"partner"})
+
+
+def _campaign_url(suffix: str = "", survey: str = "volunteer_exit", state: str = "open"):
+    def build(session: Session, app: Flask) -> str:
+        campaign = campaigns.create_campaign(session, survey, 2026)
+        if state in ("open", "closed"):
+            campaigns.open_campaign(session, campaign, campaign.created_at)
+        if state == "closed":
+            campaigns.close_campaign(session, campaign, campaign.created_at)
+        return f"/surveys/campaigns/{campaign.id}{suffix}"
+
+    return build
+
+
+def _office_survey_url(session: Session, app: Flask) -> str:
+    """An open partner campaign; the matrix partner is linked to an office of their organisation."""
+    partner = accounts.user_by_email(session, "partner@matrix.example.org")
+    if partner.office_id is None:
+        office = accounts.add_office(
+            session, partner.organisation, "country", "KEN", "Matrix Kenya"
+        )
+        partner.office_id = office.id
+    campaign = campaigns.create_campaign(session, "partner", 2026)
+    campaigns.open_campaign(session, campaign, campaign.created_at)
+    return f"/surveys/mine/{campaign.id}/answer"
+
+
+NEW_CAMPAIGN = {"survey": "partner", "year": "2026", "title": "Matrix"}
+
+CASES = [
+    Case("/s/<token>", "GET", EVERYONE, "/s/" + "x" * 43),
+    Case("/s/answer", "GET", EVERYONE, "/s/answer"),
+    Case("/s/answer", "POST", EVERYONE, "/s/answer", {"page": "0", "action": "next"}),
+    Case("/s/done", "GET", EVERYONE, "/s/done"),
+    Case("/surveys/mine", "GET", PARTNERS, "/surveys/mine"),
+    Case("/surveys/mine/<int:campaign_id>/answer", "POST", PARTNERS, _office_survey_url),
+    Case("/surveys/campaigns", "GET", STAFF, "/surveys/campaigns"),
+    Case("/surveys/campaigns/new", "GET", STAFF, "/surveys/campaigns/new"),
+    Case("/surveys/campaigns/new", "POST", STAFF, "/surveys/campaigns/new", NEW_CAMPAIGN),
+    Case("/surveys/campaigns/<int:campaign_id>", "GET", STAFF, _campaign_url()),
+    Case(
+        "/surveys/campaigns/<int:campaign_id>/open",
+        "POST",
+        STAFF,
+        _campaign_url("/open", state="draft"),
+    ),
+    Case("/surveys/campaigns/<int:campaign_id>/close", "POST", STAFF, _campaign_url("/close")),
+    Case(
+        "/surveys/campaigns/<int:campaign_id>/send-invitations",
+        "POST",
+        STAFF,
+        _campaign_url("/send-invitations"),
+    ),
+    Case(
+        "/surveys/campaigns/<int:campaign_id>/send-reminders",
+        "POST",
+        STAFF,
+        _campaign_url("/send-reminders"),
+    ),
+    Case(
+        "/surveys/campaigns/<int:campaign_id>/purge-contacts",
+        "POST",
+        STAFF,
+        _campaign_url("/purge-contacts", state="closed"),
+    ),
+    Case("/surveys/campaigns/<int:campaign_id>/roster", "GET", STAFF, _campaign_url("/roster")),
+    Case("/surveys/campaigns/<int:campaign_id>/roster", "POST", STAFF, _campaign_url("/roster")),
+    Case(
+        "/surveys/campaigns/<int:campaign_id>/export/<any(csv, xlsx):fmt>",
+        "GET",
+        STAFF,
+        _campaign_url("/export/csv"),
+    ),
+]

