@@ -1,151 +1,20 @@
-"""Reading the repository: browse and filters, product pages, related products, sitemap, API."""
+"""Reading the repository: product pages, related products, sitemap, API and index documents."""
 
 from __future__ import annotations
 
-import math
-from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, extract, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from knowledge.models import (
-    PRODUCT_TYPES,
     KnowledgeProduct,
     ProductCountry,
     ProductFile,
     ProductSdg,
 )
-from knowledge.sdgs import SDG_NUMBERS
-from portal.countries import is_country
 from portal.models import Organisation
-
-PER_PAGE = 20
-MAX_PAGE = 10_000
-
-
-@dataclass(frozen=True)
-class BrowseFilters:
-    """Filters of the public list; each holds the accepted values (empty: no filter)."""
-
-    types: tuple[str, ...] = ()
-    languages: tuple[str, ...] = ()
-    sdgs: tuple[int, ...] = ()
-    countries: tuple[str, ...] = ()
-    years: tuple[int, ...] = ()
-
-    @classmethod
-    def parse(
-        cls,
-        types: Iterable[str] = (),
-        languages: Iterable[str] = (),
-        sdgs: Iterable[str] = (),
-        countries: Iterable[str] = (),
-        years: Iterable[str] = (),
-    ) -> BrowseFilters:
-        """Keep the well-formed values of query-string parameters, silently dropping the rest."""
-        return cls(
-            types=tuple(dict.fromkeys(t for t in types if t in PRODUCT_TYPES)),
-            languages=tuple(dict.fromkeys(lang for lang in languages if _is_language(lang))),
-            sdgs=tuple(dict.fromkeys(n for n in _numbers(sdgs) if n in SDG_NUMBERS)),
-            countries=tuple(dict.fromkeys(c.upper() for c in countries if is_country(c.upper()))),
-            years=tuple(dict.fromkeys(y for y in _numbers(years) if 1900 <= y <= 2100)),
-        )
-
-    def as_query(self) -> dict[str, list[str]]:
-        """Query-string form, for links that keep the filters (pagination)."""
-        return {
-            "type": list(self.types),
-            "language": list(self.languages),
-            "sdg": [str(n) for n in self.sdgs],
-            "country": list(self.countries),
-            "year": [str(y) for y in self.years],
-        }
-
-    @property
-    def active(self) -> bool:
-        return any((self.types, self.languages, self.sdgs, self.countries, self.years))
-
-
-def _is_language(code: str) -> bool:
-    return len(code) == 2 and code.isalpha() and code.islower()
-
-
-def _numbers(values: Iterable[str]) -> list[int]:
-    return [int(v) for v in values if v.isdigit() and len(v) <= 4]
-
-
-@dataclass(frozen=True)
-class BrowsePage:
-    items: list[KnowledgeProduct]
-    total: int
-    page: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.per_page))
-
-
-def _published() -> Select[tuple[KnowledgeProduct]]:
-    return select(KnowledgeProduct).where(KnowledgeProduct.status == "published")
-
-
-def _filtered(query: Select[Any], filters: BrowseFilters) -> Select[Any]:
-    product = KnowledgeProduct
-    if filters.types:
-        query = query.where(product.product_type.in_(filters.types))
-    if filters.languages:
-        query = query.where(product.language.in_(filters.languages))
-    if filters.years:
-        query = query.where(extract("year", product.publication_date).in_(filters.years))
-    if filters.sdgs:
-        query = query.where(
-            product.id.in_(select(ProductSdg.product_id).where(ProductSdg.sdg.in_(filters.sdgs)))
-        )
-    if filters.countries:
-        query = query.where(
-            product.id.in_(
-                select(ProductCountry.product_id).where(
-                    ProductCountry.country.in_(filters.countries)
-                )
-            )
-        )
-    return query
-
-
-def browse_products(
-    session: Session, filters: BrowseFilters, page: int = 1, *, per_page: int = PER_PAGE
-) -> BrowsePage:
-    """Published products matching the filters, newest first, one page of them."""
-    page = min(max(page, 1), MAX_PAGE)
-    query = _filtered(_published(), filters)
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    items = session.scalars(
-        query.options(
-            selectinload(KnowledgeProduct.organisation),
-            selectinload(KnowledgeProduct.sdg_links),
-            selectinload(KnowledgeProduct.country_links),
-        )
-        .order_by(KnowledgeProduct.publication_date.desc(), KnowledgeProduct.id.desc())
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    )
-    return BrowsePage(list(items), total, page, per_page)
-
-
-def published_years(session: Session) -> list[int]:
-    """Years in which published products appeared, latest first (the year filter's choices)."""
-    year = extract("year", KnowledgeProduct.publication_date)
-    rows = session.scalars(
-        select(year)
-        .where(KnowledgeProduct.status == "published")
-        .group_by(year)
-        .order_by(year.desc())
-    )
-    return [int(value) for value in rows]
 
 
 def published_ids(session: Session) -> list[int]:

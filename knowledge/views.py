@@ -17,6 +17,7 @@ from flask import (
     send_file,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -24,6 +25,10 @@ from knowledge import catalogue, permissions, products
 from knowledge.files import resolve_stored
 from knowledge.models import KnowledgeProduct
 from knowledge.sdgs import sdg_choices
+from knowledge.search import SearchUnavailable
+from knowledge.search.portal import search_index
+from knowledge.search_requests import SearchRequest, search_products
+from knowledge.search_views import facet_choices
 from portal.auth.enforce import public
 from portal.auth.permissions import is_staff
 from portal.countries import country_choices
@@ -58,13 +63,19 @@ def load_product(product_id: int) -> KnowledgeProduct:
 
 @bp.get("/")
 @public
-def browse() -> str:
-    filters = catalogue.BrowseFilters.parse(
-        *(request.args.getlist(name) for name in ("type", "language", "sdg", "country", "year"))
-    )
-    result = catalogue.browse_products(db_session(), filters, request.args.get("page", 1, type=int))
+def browse() -> ResponseReturnValue:
+    """Search and browse published products; "temporarily unavailable" (503) without an index."""
+    wanted = SearchRequest.from_args(request.args)
+    try:
+        found = search_products(search_index(), db_session(), wanted)
+    except SearchUnavailable:
+        log.warning("search page answered 503: the search index is unavailable", exc_info=True)
+        return render_template("knowledge/browse.html", wanted=wanted, found=None), 503
     return render_template(
-        "knowledge/browse.html", result=result, filters=filters, **choice_lists(current_language())
+        "knowledge/browse.html",
+        wanted=wanted,
+        found=found,
+        facets=facet_choices(found, current_language()),
     )
 
 

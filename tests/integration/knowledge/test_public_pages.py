@@ -10,8 +10,6 @@ from defusedxml import ElementTree
 
 from knowledge import uploads
 from knowledge.catalogue import (
-    BrowseFilters,
-    browse_products,
     published_ids,
     related_products,
     search_document,
@@ -19,26 +17,28 @@ from knowledge.catalogue import (
 from knowledge.demo import minimal_pdf
 from knowledge.models import ProductFile
 from tests.integration.knowledge.conftest import make_product
+from tests.integration.search.conftest import run_indexer
 
 
 def _titles(page: str) -> list[str]:
     return re.findall(r'class="card__title"[^>]*>\s*<a [^>]*>([^<]+)</a>', page)
 
 
-def test_browse_lists_published_products_only(client, session, people) -> None:
+def test_browse_lists_published_products_only(app, client, session, people) -> None:
     make_product(session, people.ministry, title="Public report")
     for status in ("draft", "submitted", "rejected"):
         make_product(session, people.ministry, status=status, title=f"Hidden {status}")
     withdrawn = make_product(session, people.ministry, title="Hidden withdrawn")
     withdrawn.status = "withdrawn"
     session.commit()
+    run_indexer(app)
 
     page = client.get("/knowledge/").get_data(as_text=True)
 
     assert _titles(page) == ["Public report"]
 
 
-def test_browse_filters_by_type_language_sdg_country_and_year(client, session, people) -> None:
+def test_browse_filters_by_type_language_sdg_country_and_year(app, client, session, people) -> None:
     match = {
         "product_type": "vnr",
         "language": "es",
@@ -56,6 +56,7 @@ def test_browse_filters_by_type_language_sdg_country_and_year(client, session, p
     ):
         make_product(session, people.ministry, title=title, **(match | change))
     session.commit()
+    run_indexer(app)
 
     page = client.get("/knowledge/?type=vnr&language=es&sdg=5&country=ECU&year=2023").get_data(
         as_text=True
@@ -65,9 +66,10 @@ def test_browse_filters_by_type_language_sdg_country_and_year(client, session, p
     assert "1 product" in page
 
 
-def test_browse_ignores_malformed_filters_and_pages(client, session, people) -> None:
+def test_browse_ignores_malformed_filters_and_pages(app, client, session, people) -> None:
     make_product(session, people.ministry, title="Still listed")
     session.commit()
+    run_indexer(app)
 
     response = client.get("/knowledge/?type=<script>&sdg=99&country=xx&year=abc&page=-3")
 
@@ -76,7 +78,7 @@ def test_browse_ignores_malformed_filters_and_pages(client, session, people) -> 
     assert "<script>" not in response.get_data(as_text=True)
 
 
-def test_browse_paginates_newest_first_and_keeps_filters(client, session, people) -> None:
+def test_browse_paginates_newest_first_and_keeps_filters(app, client, session, people) -> None:
     for day in range(1, 26):
         make_product(
             session,
@@ -86,6 +88,7 @@ def test_browse_paginates_newest_first_and_keeps_filters(client, session, people
             publication_date=date(2024, 1, day),
         )
     session.commit()
+    run_indexer(app)
 
     first = client.get("/knowledge/?type=report").get_data(as_text=True)
     second = client.get("/knowledge/?type=report&page=2").get_data(as_text=True)
@@ -94,20 +97,6 @@ def test_browse_paginates_newest_first_and_keeps_filters(client, session, people
     assert len(_titles(first)) == 20
     assert _titles(second) == [f"Report {day:02d}" for day in range(5, 0, -1)]
     assert "page=2" in first and "type=report" in first.split('rel="next"')[0].rsplit("href", 1)[1]
-
-
-def test_browse_service_pages_and_filters_published_products(session, people) -> None:
-    make_product(session, people.ministry, language="es", publication_date=date(2023, 1, 1))
-    newest = make_product(
-        session, people.ministry, language="es", publication_date=date(2024, 1, 1)
-    )
-    make_product(session, people.ministry, language="en", publication_date=date(2024, 1, 1))
-    make_product(session, people.ministry, language="es", status="submitted")
-
-    result = browse_products(session, BrowseFilters(languages=("es",)), 1, per_page=1)
-
-    assert (result.total, result.pages) == (2, 2)
-    assert [item.id for item in result.items] == [newest.id]
 
 
 def test_product_page_shows_metadata_and_schema_org_data(client, session, people) -> None:
