@@ -19,7 +19,7 @@ $(VENV)/.installed: $(BIN)/python pyproject.toml
 install: $(VENV)/.installed translations
 
 translations: $(VENV)/.installed
-	$(BIN)/pybabel compile --use-fuzzy -q -d $(TRANSLATIONS)
+	$(BIN)/pybabel compile --use-fuzzy -d $(TRANSLATIONS) 2>&1 | grep -v "^compiling catalog" || true
 
 run: install
 	$(FLASK) db upgrade
@@ -30,7 +30,7 @@ run: install
 		--bind 127.0.0.1:$(PORT) --access-logfile - wsgi:app
 
 test: install
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

@@ -13,11 +13,8 @@ so a slower writer can never put an older version of a product over a newer one.
 
 from __future__ import annotations
 
-import fcntl
-import os
-import time
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import islice
@@ -28,8 +25,8 @@ from sqlalchemy.orm import Session
 
 from knowledge import catalogue
 from knowledge.models import SearchOutbox
-from knowledge.search import IndexBusy, SearchIndex, SearchUnavailable
-from knowledge.search.index import DAMAGE
+from knowledge.search import SearchIndex, SearchUnavailable
+from knowledge.search.index import DAMAGE, exclusive_lock
 from portal.db import Database, utcnow
 
 TURN_FILE = "indexer.lock"
@@ -83,31 +80,10 @@ def backlog(session: Session) -> Backlog:
     return Backlog(int(pending or 0), oldest)
 
 
-@contextmanager
-def writer_turn(index: SearchIndex, wait: float) -> Iterator[None]:
+def writer_turn(index: SearchIndex, wait: float) -> AbstractContextManager[None]:
     """The exclusive right to read the outbox and write ``index``; :class:`IndexBusy` if another
     process or thread keeps it for longer than ``wait`` seconds."""
-    index.base_dir.mkdir(parents=True, exist_ok=True)
-    descriptor = os.open(index.base_dir / TURN_FILE, os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        deadline = time.monotonic() + wait
-        pause = 0.01
-        while True:
-            try:
-                fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    raise IndexBusy(f"search indexer busy for {wait:g} s") from None
-                time.sleep(min(pause, remaining))
-                pause = min(pause * 2, 0.2)
-        try:
-            yield
-        finally:
-            fcntl.flock(descriptor, fcntl.LOCK_UN)
-    finally:
-        os.close(descriptor)
+    return exclusive_lock(index.base_dir / TURN_FILE, wait, "search indexer")
 
 
 def apply_pending(

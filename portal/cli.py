@@ -41,9 +41,7 @@ def alembic_config(url: str) -> Any:
     config = Config()
     config.set_main_option("script_location", str(ROOT / "migrations"))
     # Revision files start with their date, so the folder lists them in the order they were made.
-    config.set_main_option(
-        "file_template", "%%(year)d_%%(month).2d_%%(day).2d_%%(rev)s_%%(slug)s"
-    )
+    config.set_main_option("file_template", "%%(year)d_%%(month).2d_%%(day).2d_%%(rev)s_%%(slug)s")
     config.attributes["database_url"] = url
     return config
 

@@ -14,7 +14,7 @@ import threading
 import time
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import AbstractContextManager, contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -283,26 +283,31 @@ class SearchIndex:
             elif entry.name.startswith(f"{POINTER_FILE}."):
                 entry.unlink(missing_ok=True)
 
-    @contextmanager
-    def _writer_lock(self, timeout: float) -> Iterator[None]:
-        self.base_dir.mkdir(parents=True, exist_ok=True)
-        descriptor = os.open(self.base_dir / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            deadline = time.monotonic() + timeout
-            pause = 0.01
-            while True:
-                try:
-                    fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except BlockingIOError:
-                    remaining = deadline - time.monotonic()
-                    if remaining <= 0:
-                        raise IndexBusy(f"search index writer busy for {timeout:g} s") from None
-                    time.sleep(min(pause, remaining))
-                    pause = min(pause * 2, 0.2)
+    def _writer_lock(self, timeout: float) -> AbstractContextManager[None]:
+        return exclusive_lock(self.base_dir / LOCK_FILE, timeout, "search index writer")
+
+
+@contextmanager
+def exclusive_lock(path: Path, timeout: float, what: str) -> Iterator[None]:
+    """An inter-process lock on `path`; :class:`IndexBusy` when not had within `timeout` s."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        deadline = time.monotonic() + timeout
+        pause = 0.01
+        while True:
             try:
-                yield
-            finally:
-                fcntl.flock(descriptor, fcntl.LOCK_UN)
+                fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise IndexBusy(f"{what} busy for {timeout:g} s") from None
+                time.sleep(min(pause, remaining))
+                pause = min(pause * 2, 0.2)
+        try:
+            yield
         finally:
-            os.close(descriptor)
+            fcntl.flock(descriptor, fcntl.LOCK_UN)
+    finally:
+        os.close(descriptor)

@@ -141,8 +141,14 @@ def test_ministry_contributor_shares_a_product_that_staff_publish(
     assert TITLE not in staff.locator("main").inner_text()
 
     # 6. It is on the public pages: the list, the product page with its file, the sitemap.
-    anonymous.goto(f"{live_server}/knowledge/?language=es&country=ECU")
-    anonymous.locator("main a", has_text=TITLE).first.wait_for()
+    # The index is updated after the publish response was sent: a reader may need a reload or two.
+    listing = anonymous.locator("main a", has_text=TITLE).first
+    for _attempt in range(40):
+        anonymous.goto(f"{live_server}/knowledge/?language=es&country=ECU")
+        if listing.count():
+            break
+        anonymous.wait_for_timeout(250)
+    listing.wait_for()
     check_page(anonymous, "10-browse")
     anonymous.locator("main a", has_text=TITLE).first.click()
     anonymous.wait_for_url(product_url)
