@@ -19,7 +19,7 @@ $(VENV)/.installed: $(BIN)/python pyproject.toml
 install: $(VENV)/.installed translations
 
 translations: $(VENV)/.installed
-	$(BIN)/pybabel compile --use-fuzzy -d $(TRANSLATIONS) 2>&1 | grep -v "^compiling catalog" || true
+	$(BIN)/pybabel compile --use-fuzzy -d $(TRANSLATIONS)
 
 run: install
 	$(FLASK) db upgrade

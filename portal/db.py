@@ -150,13 +150,12 @@ def create_schema(app: Flask) -> None:
     Base.metadata.create_all(database(app).engine)
 
 
+MODEL_MODULES = ("portal.models", "surveys.models", "knowledge.models", "portal.results.models")
+
+
 def import_models() -> None:
-    """Import every feature's models so that Base.metadata knows all tables."""
+    """Import every feature's models so that Base.metadata knows all tables (for Alembic)."""
     import importlib
 
-    for module in ("portal.models", "surveys.models", "knowledge.models", "portal.results.models"):
-        try:
-            importlib.import_module(module)
-        except ModuleNotFoundError as error:
-            if error.name != module:
-                raise
+    for module in MODEL_MODULES:
+        importlib.import_module(module)
