@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
@@ -121,8 +121,11 @@ def init_app(app: Flask) -> None:
                     session.commit()
                 else:
                     session.rollback()
+                    g.pop("db_after_commit", None)
             finally:
                 session.close()
+        for callback in g.pop("db_after_commit", []):
+            callback()
         return response
 
     @app.teardown_request
@@ -142,6 +145,14 @@ def db_session() -> Session:
     if "db_session" not in g:
         g.db_session = database().sessionmaker()
     return g.db_session
+
+
+def after_commit(callback: Callable[[], None]) -> None:
+    """Run `callback` once the request's transaction has committed (never if it rolls back).
+
+    For side effects that must not announce what was not stored, such as decision mails.
+    """
+    g.setdefault("db_after_commit", []).append(callback)
 
 
 def create_schema(app: Flask) -> None:

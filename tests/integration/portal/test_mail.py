@@ -43,3 +43,23 @@ def test_an_unreachable_smtp_server_raises_a_mail_error(app) -> None:
     app.config["SMTP_URL"] = "smtp://127.0.0.1:1"
     with app.test_request_context(), pytest.raises(mail.MailError):
         mail.send([mail.compose("password_reset", "a@example.org", "en", link="https://x")])
+
+
+def test_after_commit_work_runs_only_when_the_request_commits(app, client) -> None:
+    from portal.db import after_commit
+
+    ran: list[str] = []
+
+    @app.get("/stored")
+    def stored() -> str:
+        after_commit(lambda: ran.append("stored"))
+        return "ok"
+
+    @app.get("/refused")
+    def refused() -> tuple[str, int]:
+        after_commit(lambda: ran.append("refused"))
+        return "no", 400
+
+    assert client.get("/refused").status_code == 400
+    assert client.get("/stored").status_code == 200
+    assert ran == ["stored"]
