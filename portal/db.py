@@ -121,11 +121,12 @@ def init_app(app: Flask) -> None:
                     session.commit()
                 else:
                     session.rollback()
-                    g.pop("db_after_commit", None)
             finally:
                 session.close()
-        for callback in g.pop("db_after_commit", []):
-            callback()
+        callbacks = g.pop("db_after_commit", [])
+        if response.status_code < 400:
+            for callback in callbacks:
+                callback()
         return response
 
     @app.teardown_request
