@@ -98,7 +98,8 @@ def apply_pending(
     """
     with writer_turn(index, wait):
         if not _exists(index):
-            return _rebuild(db, index)
+            # Rows committed while the first generation was built are applied right after it.
+            return _rebuild(db, index) + _apply_rows(db, index, limit)
         return _apply_rows(db, index, limit)
 
 

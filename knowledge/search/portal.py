@@ -12,7 +12,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, Response, current_app, g, has_request_context
+from flask import Flask, Response, current_app, g, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.orm import Session, UOWTransaction
 
@@ -112,9 +112,17 @@ def _watch_outbox(app: Flask) -> None:
         session.info.pop(_WROTE_OUTBOX, None)
 
 
+#: Searches that also catch up on rows a busy index left pending (without waiting for a turn).
+CATCH_UP_ENDPOINTS = frozenset({"knowledge.browse", "knowledge_search_api.search"})
+
+
 def _index_after_response(response: Response) -> Response:
     # The request's commit comes after this hook; the rows are applied once the response is sent.
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
     if g.pop(_WROTE_OUTBOX, False) and response.status_code < 400:
-        app = current_app._get_current_object()  # type: ignore[attr-defined]
         response.call_on_close(lambda: apply_now(app, limit=RESPONSE_RUN_LIMIT))
+    elif request.endpoint in CATCH_UP_ENDPOINTS:
+        # A writer that found the index busy left its rows pending; the next search applies them,
+        # so a change never waits for another write (or for the watcher) to become searchable.
+        response.call_on_close(lambda: apply_now(app, wait=0.0, limit=RESPONSE_RUN_LIMIT))
     return response
