@@ -10,6 +10,8 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
+from portal.labels import OFFICE_TYPE_LABELS
+
 SURVEY_LABELS = {
     "partner": _l("UN partner survey"),
     "volunteer_exit": _l("UN Volunteer exit questionnaire"),
@@ -26,9 +28,7 @@ GROUP_LABELS = {
     "modality": _l("Modality"),
 }
 VALUE_LABELS = {
-    "hq": _l("Headquarters"),
-    "regional": _l("Regional office"),
-    "country": _l("Country office"),
+    **OFFICE_TYPE_LABELS,
     "national": _l("National UN Volunteers"),
     "international": _l("International UN Volunteers"),
     "female": _l("Female"),
