@@ -28,7 +28,7 @@ def _open(page: Page, url: str, lang: str) -> None:
         page.select_option("#language-select", lang)
         page.locator(".language-form [type=submit]").click()
         page.wait_for_function(
-            "lang => document.documentElement.lang.split(/[-_]/)[0] === lang", arg=lang
+            "lang => (document.documentElement?.lang || '').split(/[-_]/)[0] === lang", arg=lang
         )
 
 
