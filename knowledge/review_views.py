@@ -20,7 +20,7 @@ from knowledge.models import KnowledgeProduct, ProductRevision
 from knowledge.views import bp, load_product, user
 from portal import mail
 from portal.auth.enforce import require
-from portal.db import after_commit, db_session
+from portal.db import db_session
 from portal.errors import InputError
 
 log = logging.getLogger(__name__)
@@ -31,7 +31,9 @@ def notify_contributor(product: KnowledgeProduct, template: str, **context: Any)
     contributor = product.submitted_by
     if contributor is None or not contributor.active:
         return
-    message = mail.compose(
+    # Sent once the decision is stored: a failed commit must not announce a decision.
+    mail.queue(
+        db_session(),
         template,
         contributor.email,
         contributor.locale,
@@ -41,20 +43,6 @@ def notify_contributor(product: KnowledgeProduct, template: str, **context: Any)
         edit_url=mail.absolute_url("knowledge.edit", product_id=product.id),
         **context,
     )
-    product_id = product.id
-
-    def send() -> None:
-        try:
-            mail.send([message])
-        except mail.MailError:
-            log.warning("decision mail for product %s could not be sent", product_id)
-            flash(
-                _("The decision was saved, but the e-mail to the contributor could not be sent."),
-                "warning",
-            )
-
-    # Sent once the decision is stored: a failed commit must not announce a decision.
-    after_commit(send)
 
 
 def decided(action: Callable[[], None], success: str) -> bool:

@@ -88,13 +88,14 @@ def _init_login(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
 
-    @login_manager.user_loader
     def _load(session_id: str) -> Any:
         return accounts.user_for_session_id(db_session(), session_id)
 
-    @login_manager.request_loader
     def _bearer(request: Any) -> Any:
         header = request.headers.get("Authorization", "")
         if not header.startswith("Bearer ") or not request.path.startswith("/api/"):
             return None
         return accounts.user_for_api_token(db_session(), header[7:].strip())
+
+    login_manager.user_loader(_load)
+    login_manager.request_loader(_bearer)

@@ -111,7 +111,7 @@ def demo() -> None:
     from portal.demo import load_demo
 
     try:
-        accounts_text = load_demo(current_app._get_current_object())
+        accounts_text = load_demo(current_app._get_current_object())  # type: ignore[attr-defined]
     except InputError as error:
         raise click.ClickException(str(error)) from None
     click.echo(accounts_text)

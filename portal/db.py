@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -10,8 +11,10 @@ from typing import Any
 from flask import Flask, current_app, g
 from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.orm import DeclarativeBase, Session, SessionTransaction, sessionmaker
 from sqlalchemy.types import TypeDecorator
+
+log = logging.getLogger(__name__)
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -87,6 +90,8 @@ class Database:
         self.url = url
         self.engine = make_engine(url)
         self.sessionmaker = sessionmaker(self.engine, expire_on_commit=False)
+        event.listen(self.sessionmaker, "after_commit", _run_after_commit)
+        event.listen(self.sessionmaker, "after_transaction_end", _drop_after_commit)
 
     @property
     def backend(self) -> str:
@@ -123,10 +128,6 @@ def init_app(app: Flask) -> None:
                     session.rollback()
             finally:
                 session.close()
-        callbacks = g.pop("db_after_commit", [])
-        if response.status_code < 400:
-            for callback in callbacks:
-                callback()
         return response
 
     @app.teardown_request
@@ -138,22 +139,45 @@ def init_app(app: Flask) -> None:
 
 
 def database(app: Flask | None = None) -> Database:
-    return (app or current_app).extensions["portal_db"]
+    found: Database = (app or current_app).extensions["portal_db"]
+    return found
 
 
 def db_session() -> Session:
     """The session of the current request (created on first use)."""
     if "db_session" not in g:
         g.db_session = database().sessionmaker()
-    return g.db_session
+    session: Session = g.db_session
+    return session
 
 
-def after_commit(callback: Callable[[], None]) -> None:
-    """Run `callback` once the request's transaction has committed (never if it rolls back).
+_AFTER_COMMIT = "portal_after_commit"
 
-    For side effects that must not announce what was not stored, such as decision mails.
+
+def after_commit(session: Session, callback: Callable[[], None]) -> None:
+    """Run `callback` once `session`'s transaction has committed (never if it rolls back).
+
+    For work that must not announce what was not stored, such as decision mails. The same for a
+    request, a command or a test: the callback belongs to the transaction, not to the door.
     """
-    g.setdefault("db_after_commit", []).append(callback)
+    if not session.in_transaction():
+        session.begin()  # the callback belongs to this transaction, even before any statement
+    session.info.setdefault(_AFTER_COMMIT, []).append(callback)
+
+
+def _run_after_commit(session: Session) -> None:
+    for callback in session.info.pop(_AFTER_COMMIT, []):
+        try:
+            callback()
+        except Exception:
+            # The change is stored; what follows it must not turn into an error for it.
+            log.exception("work after a commit failed")
+
+
+def _drop_after_commit(session: Session, transaction: SessionTransaction) -> None:
+    # After a commit the list is already gone; after a rollback or close it is dropped unrun.
+    if transaction.parent is None:
+        session.info.pop(_AFTER_COMMIT, None)
 
 
 def create_schema(app: Flask) -> None:

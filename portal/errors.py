@@ -26,7 +26,7 @@ class InputError(ValueError):
         self.params = params
 
     def translated(self) -> str:
-        return gettext(self.message, **self.params)
+        return str(gettext(self.message, **self.params))
 
 
 class NotFound(LookupError):

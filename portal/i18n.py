@@ -25,10 +25,10 @@ babel = Babel()
 
 def select_locale() -> str:
     chosen = session.get("lang")
-    if chosen in LANGUAGES:
+    if isinstance(chosen, str) and chosen in LANGUAGES:
         return chosen
     user_locale = getattr(current_user, "locale", None) if current_user else None
-    if user_locale in LANGUAGES:
+    if isinstance(user_locale, str) and user_locale in LANGUAGES:
         return user_locale
     return request.accept_languages.best_match(list(LANGUAGES), DEFAULT_LOCALE) or DEFAULT_LOCALE
 

@@ -6,11 +6,17 @@ import logging
 import smtplib
 import ssl
 import uuid
+from typing import Any
+from collections.abc import Mapping
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
+
+from sqlalchemy.orm import Session
+
+from portal.db import after_commit
 
 log = logging.getLogger(__name__)
 
@@ -90,7 +96,7 @@ class Mailer:
             raise MailError(f"mail could not be sent: {type(error).__name__}") from error
 
 
-def mailer_for(config: dict) -> Mailer:
+def mailer_for(config: Mapping[str, Any]) -> Mailer:
     return Mailer(
         config["SMTP_URL"], config["MAIL_FROM"], Path(config["PORTAL_DATA_DIR"]) / "outbox"
     )
@@ -124,6 +130,25 @@ def send(mails: list[Mail]) -> int:
     return mailer_for(current_app.config).send(mails)
 
 
+def queue(session: Session, template: str, to: str, locale: str | None, **context: object) -> None:
+    """Compose the mail now and send it once `session` commits: never for what was not stored.
+
+    A refused delivery is logged (never with the address) and leaves the stored change alone.
+    """
+    from flask import current_app
+
+    message = compose(template, to, locale, **context)
+    config = current_app.config
+
+    def deliver() -> None:
+        try:
+            mailer_for(config).send([message])
+        except MailError:
+            log.warning("a %s mail could not be sent", template)
+
+    after_commit(session, deliver)
+
+
 def absolute_url(endpoint: str, **values: object) -> str:
     """A link for a mail, built from BASE_URL and never from the request's Host header."""
     from flask import current_app, has_request_context, request, url_for
@@ -131,7 +156,7 @@ def absolute_url(endpoint: str, **values: object) -> str:
     base_url = current_app.config["BASE_URL"]
     if not has_request_context():
         with current_app.test_request_context(base_url=base_url):
-            return url_for(endpoint, _external=True, **values)
+            return str(url_for(endpoint, _external=True, **values))  # type: ignore[arg-type]
     # BASE_URL carries the site's own prefix, if any; drop the one this request was served under.
-    path = url_for(endpoint, **values)[len(request.script_root) :]
-    return base_url.rstrip("/") + path
+    path = url_for(endpoint, **values)[len(request.script_root) :]  # type: ignore[arg-type]
+    return str(base_url).rstrip("/") + path

@@ -24,7 +24,7 @@ from portal.auth.forms import (
 )
 from portal.auth.permissions import can_decide_account_requests, is_signed_in
 from portal.countries import country_choices
-from portal.db import after_commit, db_session
+from portal.db import db_session
 from portal.errors import InputError, NotFound
 from portal.i18n import current_language
 from portal.limits import limiter, login_email_key, login_limit
@@ -210,15 +210,8 @@ def approve_account_request(request_id: int) -> Response:
         return redirect(url_for("auth.account_requests"))
     token = accounts.password_reset_token(user, current_app.config["SECRET_KEY"])
     link = mail.absolute_url("auth.reset_password", token=token)
-    message = mail.compose("account_approved", user.email, user.locale, link=link, user=user)
-
-    def send() -> None:
-        try:
-            mail.send([message])
-        except mail.MailError:
-            flash(_("The account was created, but the e-mail could not be sent."), "warning")
-
-    after_commit(send)  # only once the account really exists
+    # Sent only once the account really exists.
+    mail.queue(session, "account_approved", user.email, user.locale, link=link, user=user)
     flash(_("Account created; %(email)s was sent a link to set a password.", email=user.email))
     return redirect(url_for("auth.account_requests"))
 

@@ -46,20 +46,50 @@ def test_an_unreachable_smtp_server_raises_a_mail_error(app) -> None:
 
 
 def test_after_commit_work_runs_only_when_the_request_commits(app, client) -> None:
-    from portal.db import after_commit
+    from portal.db import after_commit, db_session
 
     ran: list[str] = []
 
     @app.get("/stored")
     def stored() -> str:
-        after_commit(lambda: ran.append("stored"))
+        after_commit(db_session(), lambda: ran.append("stored"))
         return "ok"
 
     @app.get("/refused")
     def refused() -> tuple[str, int]:
-        after_commit(lambda: ran.append("refused"))
+        after_commit(db_session(), lambda: ran.append("refused"))
         return "no", 400
+
+    @app.get("/failing")
+    def failing() -> str:
+        after_commit(db_session(), lambda: 1 / 0)
+        after_commit(db_session(), lambda: ran.append("after a failure"))
+        return "ok"
 
     assert client.get("/refused").status_code == 400
     assert client.get("/stored").status_code == 200
     assert ran == ["stored"]
+    # Work after a commit that fails neither undoes the stored change nor stops the rest.
+    assert client.get("/failing").status_code == 200
+    assert ran == ["stored", "after a failure"]
+
+
+def test_after_commit_work_belongs_to_the_transaction_outside_requests(app) -> None:
+    from portal.db import after_commit, database
+
+    ran: list[str] = []
+    with app.app_context():
+        with database(app).transaction() as session:
+            after_commit(session, lambda: ran.append("committed"))
+        assert ran == ["committed"]
+        try:
+            with database(app).transaction() as session:
+                after_commit(session, lambda: ran.append("rolled back"))
+                raise RuntimeError("refused")
+        except RuntimeError:
+            pass
+        session = database(app).sessionmaker()
+        after_commit(session, lambda: ran.append("closed unused"))
+        session.close()
+        session.commit()
+    assert ran == ["committed"]
