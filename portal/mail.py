@@ -6,12 +6,12 @@ import logging
 import smtplib
 import ssl
 import uuid
-from typing import Any
 from collections.abc import Mapping
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from sqlalchemy.orm import Session
