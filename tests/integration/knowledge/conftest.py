@@ -26,7 +26,7 @@ from tests.conftest import Auth, csrf_from
 from tests.factories import make_org, make_user
 
 _numbers = itertools.count(1)
-SAMPLE_PDFS = Path(__file__).resolve().parent / "sample-pdfs"
+SAMPLE_PDFS = Path(__file__).resolve().parents[2] / "data" / "sample-pdfs"
 
 
 @dataclass

@@ -9,7 +9,7 @@ import pytest
 
 from tests.unit.knowledge.builders import write_docx_bomb
 
-SAMPLE_PDFS = Path(__file__).resolve().parents[4] / "shared" / "data" / "sample-pdfs"
+SAMPLE_PDFS = Path(__file__).resolve().parents[2] / "data" / "sample-pdfs"
 
 
 def sample_pdf_paths() -> list[Path]:
@@ -18,7 +18,7 @@ def sample_pdf_paths() -> list[Path]:
 
 @pytest.fixture(scope="session")
 def sample_pdf_facts() -> dict[str, dict[str, object]]:
-    """files.json entries keyed by file name (the folder is flattened in shared/data)."""
+    """files.json entries keyed by file name."""
     entries = json.loads((SAMPLE_PDFS / "files.json").read_text(encoding="utf-8"))["data"]
     return {Path(entry["path"]).name: entry for entry in entries}
 

@@ -28,7 +28,7 @@ def rejection(path: Path, original_name: str, max_bytes: int = LIMIT) -> UploadR
     return caught.value
 
 
-def test_shared_folder_has_the_27_sample_pdfs() -> None:
+def test_the_sample_folder_holds_the_27_pdfs() -> None:
     assert len(sample_pdf_paths()) == 27
 
 
