@@ -17,7 +17,9 @@ if TYPE_CHECKING:
 
 BROWSER_DIR = Path(__file__).resolve().parent
 REPO_ROOT = BROWSER_DIR.parents[1]
-SCREENSHOT_DIR = REPO_ROOT / "docs" / "screenshots"
+# Screenshots go to an ignored folder: a test run never rewrites a tracked file.
+# `make screenshots` copies a curated handful into docs/screenshots.
+SCREENSHOT_DIR = Path(os.environ.get("PORTAL_SCREENSHOT_DIR") or REPO_ROOT / "build" / "screenshots")
 AXE_SCRIPT = BROWSER_DIR / "vendor" / "axe.min.js"
 CHROMIUM = os.environ.get("PORTAL_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -224,7 +226,7 @@ def axe_check() -> Callable[[Page], None]:
 
 @pytest.fixture(scope="session")
 def screenshot() -> Callable[[Page, str], Path]:
-    """screenshot(page, "home-fr-360") saves a full-page PNG as docs/screenshots/home-fr-360.png."""
+    """screenshot(page, "home-fr-360") saves a full-page PNG as SCREENSHOT_DIR/home-fr-360.png."""
 
     def save(page: Page, name: str) -> Path:
         SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
