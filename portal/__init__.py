@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -11,6 +12,8 @@ from flask import Flask
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
+
+from portal.settings import SettingsError
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -68,14 +71,20 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 
 def _init_features(app: Flask) -> None:
-    """Each feature package plugs in its blueprints, CLI, navigation and indicator providers."""
-    import importlib
+    """Each feature named in PORTAL_FEATURES plugs in its blueprints, CLI, navigation and indicator
+    providers; the results layer comes last and meets them only through their providers.
 
-    for name in ("surveys", "knowledge", "portal.results"):
-        module = importlib.import_module(name)
-        init = getattr(module, "init_app", None)
-        if init is not None:
-            init(app)
+    Features are found by name, as plug-ins: the core imports none of them (an import-linter
+    contract keeps it so).
+    """
+    for name in [*app.config["PORTAL_FEATURES"], "portal.results"]:
+        try:
+            init = getattr(importlib.import_module(name), "init_app", None)
+        except ModuleNotFoundError as error:
+            raise SettingsError(f"PORTAL_FEATURES: no package {name}") from error
+        if init is None:
+            raise SettingsError(f"PORTAL_FEATURES: {name} has no init_app(app)")
+        init(app)
 
 
 def _init_login(app: Flask) -> None:

@@ -74,6 +74,12 @@ SETTINGS: tuple[Setting, ...] = (
         "PORTAL_PURGE_CONTACTS_DAYS", _int, 90, "days after a campaign closes to purge contacts"
     ),
     Setting("PORTAL_INVITATION_DAYS", _int, 60, "days an invitation link stays valid"),
+    Setting(
+        "PORTAL_FEATURES",
+        _list,
+        ["surveys", "knowledge"],
+        "feature packages plugged in by name (each exposes init_app); the core never imports them",
+    ),
     Setting("BASE_URL", _str, "http://127.0.0.1:5000", "public root URL used in every mailed link"),
     Setting("TRUSTED_HOSTS", _list, [], "host names accepted in the Host header (empty: any)"),
     Setting(
