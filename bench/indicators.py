@@ -133,8 +133,8 @@ def bench(url: str, responses: int, repeat: int, workdir: Path) -> dict[str, Any
     create_schema(app)
     engine = database(app).engine
     with database(app).transaction() as session:
-        campaign = campaigns.create_campaign(session, "volunteer_exit", YEAR, title="bench")
-        campaigns.open_campaign(session, campaign, datetime(YEAR, 1, 1, tzinfo=UTC))
+        campaign = campaigns.create_campaign(session, None, "volunteer_exit", YEAR, title="bench")
+        campaigns.open_campaign(session, None, campaign.id, now=datetime(YEAR, 1, 1, tzinfo=UTC))
         campaign_id, version_id = campaign.id, campaign.definition_version_id
     start = time.perf_counter()
     load(engine, campaign_id, version_id, responses)

@@ -70,8 +70,8 @@ def prepare(database_url: str, count: int, workdir: Path) -> tuple[list[str], di
     Base.metadata.drop_all(engine)
     Base.metadata.create_all(engine)
     with database(app).transaction() as session:
-        campaign = campaigns.create_campaign(session, "volunteer_exit", utcnow().year)
-        campaigns.open_campaign(session, campaign, utcnow())
+        campaign = campaigns.create_campaign(session, None, "volunteer_exit", utcnow().year)
+        campaigns.open_campaign(session, None, campaign.id)
         definition = campaigns.campaign_definition(campaign)
         answers = _answers(definition)
         last = len(definition.pages) - 1

@@ -13,9 +13,10 @@ from sqlalchemy.orm import Session
 
 from portal.countries import countries
 from portal.results.computations import is_youth, origin_groups, reporting_year
-from surveys import definitions
-from surveys.definitions import CHOICE_TYPES, FieldError, SurveyDefinition
+from surveys.answer_rules import merge_page, validate_complete, validate_page
 from surveys.models import Answer, Campaign, Invitation, Response
+from surveys.page_flow import next_page_index, previous_page_index, visible_questions
+from surveys.questionnaire import CHOICE_TYPES, FieldError, SurveyDefinition
 
 ACTIONS = ("next", "back", "save", "submit")
 
@@ -36,7 +37,14 @@ class PageResult:
     errors: dict[str, FieldError] = field(default_factory=dict)
     next_page: int | None = None
     saved: bool = False
-    complete_answers: dict[str, Any] | None = None  # set when the survey is ready to be stored
+    submitted: bool = False  # the survey was complete and its response is stored
+
+
+def mark_opened(session: Session, invitation: Invitation, now: datetime) -> None:
+    """Note when the invitee first opened the survey (counted as opened in progress)."""
+    if invitation.opened_at is None:
+        invitation.opened_at = now
+        session.flush()
 
 
 def saved_answers(invitation: Invitation) -> dict[str, Any]:
@@ -47,16 +55,16 @@ def resume_page(definition: SurveyDefinition, invitation: Invitation) -> int:
     """The page to show on (re)opening: where the invitee left off, skipping pages now hidden."""
     answers = saved_answers(invitation)
     page = min(max(invitation.current_page, 0), len(definition.pages) - 1)
-    if definitions.visible_questions(definition, page, answers):
+    if visible_questions(definition, page, answers):
         return page
-    following = definitions.next_page_index(definition, page, answers)
+    following = next_page_index(definition, page, answers)
     if following is not None:
         return following
-    return definitions.previous_page_index(definition, page, answers) or 0
+    return previous_page_index(definition, page, answers) or 0
 
 
 def is_last_page(definition: SurveyDefinition, page_index: int, answers: Mapping[str, Any]) -> bool:
-    return definitions.next_page_index(definition, page_index, answers) is None
+    return next_page_index(definition, page_index, answers) is None
 
 
 def form_values(answers: Mapping[str, Any]) -> dict[str, list[str]]:
@@ -80,24 +88,27 @@ def post_page(
     formdata: Mapping[str, Sequence[str]],
     action: str,
     now: datetime,
+    global_south_flag: str,
 ) -> PageResult:
     """Apply one posted page: check it, keep its answers with the invitation, decide what's next.
 
     `next` and `submit` need a valid page; `back` and `save` keep whatever is valid and move on.
-    Nothing is stored as a response here: `submit_response` does that.
+    A `submit` of a complete survey stores the response (`submit_response`): AlreadyAnswered if
+    the link or the office was used first.
     """
     answers = saved_answers(invitation)
-    cleaned, errors = definitions.validate_page(definition, page_index, formdata, answers)
-    merged = definitions.merge_page(definition, page_index, answers, cleaned)
+    cleaned, errors = validate_page(definition, page_index, formdata, answers)
+    merged = merge_page(definition, page_index, answers, cleaned)
     result = PageResult(page_index=page_index)
     if action in ("next", "submit") and errors:
         result.errors = errors
         return result
-    following = definitions.next_page_index(definition, page_index, merged)
+    following = next_page_index(definition, page_index, merged)
     if action == "submit" and following is None:
-        problems = definitions.validate_complete(definition, merged)
+        problems = validate_complete(definition, merged)
         if not problems:
-            result.complete_answers = merged
+            submit_response(session, invitation, definition, merged, now, global_south_flag)
+            result.submitted = True
             return result
         # An earlier page lacks an answer (skipped by editing the URL or a second tab): go there.
         result.next_page, result.errors = _first_page_with(definition, problems), problems
@@ -105,7 +116,7 @@ def post_page(
         # With no page after this one, "next" stays here: the page then offers to submit.
         result.next_page = following
     elif action == "back":
-        result.next_page = definitions.previous_page_index(definition, page_index, merged)
+        result.next_page = previous_page_index(definition, page_index, merged)
     result.next_page = page_index if result.next_page is None else result.next_page
     invitation.partial_answers = merged
     invitation.current_page = result.next_page
@@ -193,6 +204,10 @@ def submit_response(
     global_south_flag: str,
 ) -> Response:
     """Store the response, consuming the invitation; AlreadyAnswered if someone else did first.
+
+    Deliberately not audited: this is the respondent's own act, not a staff action, and an audit
+    row naming the invitation (or the account that opened it) next to the response would tie
+    the answers to a person. The response keeps only the roster's group attributes.
 
     The conditional UPDATE lets exactly one of several racing requests through (the others see
     `used_at` set once the winner commits); UNIQUE(invitation_id) and UNIQUE(campaign_id,

@@ -1,33 +1,29 @@
-"""Campaigns: pinning definition versions, the draft-open-closed life cycle, progress and purges."""
+"""Campaigns: pinning definition versions, and the actions of the draft-open-closed life cycle.
+
+Each action (create, open, close, purge contacts) checks its rule, makes the change, flushes and
+writes one audit row; the web pages and the command line call the same actions.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import lru_cache
-from typing import Any
 
-from sqlalchemy import case, func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from portal import audit
+from portal.db import utcnow
 from portal.errors import InputError, NotFound
-from surveys import definitions
-from surveys.definitions import N_, SurveyDefinition
-from surveys.models import (
-    SURVEY_KEYS,
-    Campaign,
-    Invitation,
-    Response,
-    SurveyDefinitionVersion,
-)
+from portal.markers import N_
+from portal.models import User
+from surveys.definition_checks import from_dict
+from surveys.definition_files import latest, load_all
+from surveys.definition_snapshots import content_hash, to_dict
+from surveys.models import SURVEY_KEYS, Campaign, Invitation, SurveyDefinitionVersion
+from surveys.questionnaire import SurveyDefinition, text_for
 
-# Groups shown on the progress page, by survey: office type for partners; category, gender and
-# modality for volunteers.
-PROGRESS_GROUPS: Mapping[str, tuple[str, ...]] = {
-    "partner": ("office_type",),
-    "volunteer_exit": ("category", "gender", "modality"),
-}
+OBJECT_TYPE = "survey_campaign"
 
 
 def sync_definition(session: Session, definition: SurveyDefinition) -> SurveyDefinitionVersion:
@@ -36,7 +32,7 @@ def sync_definition(session: Session, definition: SurveyDefinition) -> SurveyDef
     A version already stored with other content is refused: a changed questionnaire needs a new
     version number, or answers given to the old wording would silently change meaning.
     """
-    digest = definitions.content_hash(definition)
+    digest = content_hash(definition)
     stored = session.scalar(
         select(SurveyDefinitionVersion).where(
             SurveyDefinitionVersion.survey_key == definition.key,
@@ -59,7 +55,7 @@ def sync_definition(session: Session, definition: SurveyDefinition) -> SurveyDef
         survey_key=definition.key,
         version=definition.version,
         content_hash=digest,
-        snapshot=definitions.to_dict(definition),
+        snapshot=to_dict(definition),
     )
     session.add(stored)
     session.flush()
@@ -74,12 +70,12 @@ def latest_definition_version(session: Session, survey_key: str) -> SurveyDefini
             key=survey_key,
             keys=", ".join(SURVEY_KEYS),
         )
-    return sync_definition(session, definitions.latest(_shipped_definitions(), survey_key))
+    return sync_definition(session, latest(_shipped_definitions(), survey_key))
 
 
 @lru_cache(maxsize=1)
 def _shipped_definitions() -> dict[tuple[str, int], SurveyDefinition]:
-    return definitions.load_all()
+    return load_all()
 
 
 _snapshot_cache: dict[str, SurveyDefinition] = {}
@@ -90,7 +86,7 @@ def definition_of(version: SurveyDefinitionVersion) -> SurveyDefinition:
     cached = _snapshot_cache.get(version.content_hash)
     if cached is None:
         source = f"{version.survey_key} v{version.version} (stored)"
-        cached = definitions.from_dict(version.snapshot, source)
+        cached = from_dict(version.snapshot, source)
         _snapshot_cache[version.content_hash] = cached
     return cached
 
@@ -114,13 +110,13 @@ def list_campaigns(session: Session) -> list[Campaign]:
 
 def create_campaign(
     session: Session,
+    actor: User | None,
     survey_key: str,
     year: int,
     *,
     title: str | None = None,
     opens_on: date | None = None,
     closes_on: date | None = None,
-    created_by_id: int | None = None,
 ) -> Campaign:
     """A new draft campaign pinned to the newest definition of the survey."""
     version = latest_definition_version(session, survey_key)
@@ -129,7 +125,7 @@ def create_campaign(
     if opens_on and closes_on and closes_on < opens_on:
         raise InputError(N_("The closing date must not be before the opening date."))
     definition = definition_of(version)
-    title = (title or "").strip() or f"{definitions.text_for(definition.title, 'en')} {year}"
+    title = (title or "").strip() or f"{text_for(definition.title, 'en')} {year}"
     if len(title) > 200:
         raise InputError(N_("The title must be at most %(max)s characters."), max=200)
     campaign = Campaign(
@@ -140,29 +136,55 @@ def create_campaign(
         opens_on=opens_on,
         closes_on=closes_on,
         state="draft",
-        created_by_id=created_by_id,
+        created_by_id=actor.id if actor is not None else None,
     )
     session.add(campaign)
     session.flush()
+    audit.record(
+        session,
+        actor,
+        "surveys.campaign_created",
+        OBJECT_TYPE,
+        campaign.id,
+        definition_version_id=version.id,
+    )
     return campaign
 
 
-def open_campaign(session: Session, campaign: Campaign, now: datetime) -> None:
+def open_campaign(
+    session: Session, actor: User | None, campaign_id: int, *, now: datetime | None = None
+) -> Campaign:
     """Open a draft for answers; a draft takes the newest definition version on opening."""
+    campaign = get_campaign(session, campaign_id)
     if campaign.state != "draft":
         raise InputError(N_("Only a draft campaign can be opened."))
     campaign.definition_version = latest_definition_version(session, campaign.survey_key)
     campaign.state = "open"
-    campaign.opened_at = now
+    campaign.opened_at = now or utcnow()
     session.flush()
+    audit.record(
+        session,
+        actor,
+        "surveys.campaign_opened",
+        OBJECT_TYPE,
+        campaign.id,
+        definition_version_id=campaign.definition_version_id,
+    )
+    return campaign
 
 
-def close_campaign(session: Session, campaign: Campaign, now: datetime) -> None:
+def close_campaign(
+    session: Session, actor: User | None, campaign_id: int, *, now: datetime | None = None
+) -> Campaign:
+    """Close an open campaign: its links stop working."""
+    campaign = get_campaign(session, campaign_id)
     if campaign.state != "open":
         raise InputError(N_("Only an open campaign can be closed."))
     campaign.state = "closed"
-    campaign.closed_at = now
+    campaign.closed_at = now or utcnow()
     session.flush()
+    audit.record(session, actor, "surveys.campaign_closed", OBJECT_TYPE, campaign.id)
+    return campaign
 
 
 def accepts_answers(campaign: Campaign, today: date) -> bool:
@@ -172,94 +194,21 @@ def accepts_answers(campaign: Campaign, today: date) -> bool:
 
 def close_overdue_campaigns(session: Session, now: datetime) -> list[Campaign]:
     """Close the open campaigns whose closing date has passed (the periodic run calls this)."""
-    overdue = list(
-        session.scalars(
-            select(Campaign).where(Campaign.state == "open", Campaign.closes_on < now.date())
-        )
-    )
-    for campaign in overdue:
-        close_campaign(session, campaign, now)
-    return overdue
+    overdue = session.scalars(
+        select(Campaign.id).where(Campaign.state == "open", Campaign.closes_on < now.date())
+    ).all()
+    return [close_campaign(session, None, campaign_id, now=now) for campaign_id in overdue]
 
 
-@dataclass(frozen=True)
-class GroupProgress:
-    value: str | None
-    invited: int
-    started: int
-    completed: int
-
-    @property
-    def response_rate(self) -> float | None:
-        return self.completed / self.invited if self.invited else None
-
-
-@dataclass(frozen=True)
-class CampaignProgress:
-    invited: int
-    sent: int
-    started: int
-    completed: int
-    reminders_sent: int
-    reminded_invitees: int
-    by_group: dict[str, list[GroupProgress]] = field(default_factory=dict)
-
-    @property
-    def response_rate(self) -> float | None:
-        return self.completed / self.invited if self.invited else None
-
-
-def _counts() -> list[Any]:
-    started = (Invitation.started_at.is_not(None)) | (Invitation.used_at.is_not(None))
-    return [
-        func.count(Invitation.id),
-        func.count(Invitation.sent_at),
-        func.sum(case((started, 1), else_=0)),
-        func.count(Invitation.used_at),
-        func.coalesce(func.sum(Invitation.reminder_count), 0),
-        func.count(Invitation.reminded_at),
-    ]
-
-
-def campaign_progress(session: Session, campaign: Campaign) -> CampaignProgress:
-    """Invited, started, completed and reminders, overall and by the survey's progress groups."""
-    where = Invitation.campaign_id == campaign.id
-    invited, sent, started, completed, reminders, reminded = session.execute(
-        select(*_counts()).where(where)
-    ).one()
-    by_group: dict[str, list[GroupProgress]] = {}
-    for name in PROGRESS_GROUPS[campaign.survey_key]:
-        column = getattr(Invitation, name)
-        rows = session.execute(
-            select(column, *_counts()[:4]).where(where).group_by(column).order_by(column)
-        ).all()
-        by_group[name] = [
-            GroupProgress(value, int(n), int(st or 0), int(done)) for value, n, _, st, done in rows
-        ]
-    return CampaignProgress(
-        invited=int(invited),
-        sent=int(sent),
-        started=int(started or 0),
-        completed=int(completed),
-        reminders_sent=int(reminders),
-        reminded_invitees=int(reminded),
-        by_group=by_group,
-    )
-
-
-def response_count(session: Session, campaign: Campaign) -> int:
-    return int(
-        session.scalar(select(func.count(Response.id)).where(Response.campaign_id == campaign.id))
-        or 0
-    )
-
-
-def purge_contacts(session: Session, campaign: Campaign, now: datetime) -> int:
+def purge_contacts(
+    session: Session, actor: User | None, campaign_id: int, *, now: datetime | None = None
+) -> int:
     """Erase the invitees' contact data and unfinished answers of a closed campaign.
 
     Counts stay: the invitations remain, without e-mail, name, nationality, age or saved answers
     (responses already hold the derived groups they need). Returns how many were purged.
     """
+    campaign = get_campaign(session, campaign_id)
     if campaign.state != "closed":
         raise InputError(N_("Contact data can be purged only once the campaign is closed."))
     result = session.execute(
@@ -274,13 +223,17 @@ def purge_contacts(session: Session, campaign: Campaign, now: datetime) -> int:
         )
         .execution_options(synchronize_session=False)
     )
-    campaign.contacts_purged_at = now
+    count = int(result.rowcount or 0)  # type: ignore[attr-defined]
+    campaign.contacts_purged_at = now or utcnow()
     session.flush()
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+    audit.record(
+        session, actor, "surveys.contacts_purged", OBJECT_TYPE, campaign.id, invitations=count
+    )
+    return count
 
 
 def purge_due_contacts(session: Session, now: datetime, days: int) -> list[Campaign]:
-    """Purge every campaign closed at least `days` ago and not yet purged."""
+    """Purge every campaign closed at least `days` ago and not yet purged, one action each."""
     due = list(
         session.scalars(
             select(Campaign).where(
@@ -291,5 +244,5 @@ def purge_due_contacts(session: Session, now: datetime, days: int) -> list[Campa
         )
     )
     for campaign in due:
-        purge_contacts(session, campaign, now)
+        purge_contacts(session, None, campaign.id, now=now)
     return due

@@ -1,26 +1,28 @@
-"""`flask surveys ...`: campaigns, invitations, reminders, imports, exports and contact purges."""
+"""`flask surveys ...`: campaigns, invitations, reminders, imports, exports and contact purges.
+
+Each command parses its arguments and calls the same actions as the web pages, in one transaction;
+the actor is the command line (no user).
+"""
 
 from __future__ import annotations
 
 import csv
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 
 import click
-from flask import current_app
 from flask.cli import AppGroup
+from sqlalchemy.orm import Session
 
 from portal import mail
 from portal.cli import command_transaction
 from portal.db import database, utcnow
-from portal.errors import InputError
 from portal.i18n import LANGUAGES
-from surveys import campaigns, exports, imports, invitations, rosters
-from surveys.definitions import N_
-from surveys.models import Campaign
+from surveys import campaigns, exports, imports, invitations, sending
+from surveys.config import global_south_flag, invitation_days, purge_contacts_days
+from surveys.models import Campaign, Invitation
+from surveys.sending import Links, link_url
 
 surveys_cli = AppGroup("surveys", help="Survey campaigns, invitations, responses and exports.")
 
@@ -32,17 +34,6 @@ def _day(value: str | None, option: str) -> date | None:
         return date.fromisoformat(value)
     except ValueError:
         raise click.BadParameter(f"{value!r} is not a date YYYY-MM-DD", param_hint=option) from None
-
-
-@contextmanager
-def _mail_context() -> Iterator[None]:
-    """Mail templates build links with url_for, which needs a request; BASE_URL is what counts."""
-    with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
-        yield
-
-
-def _valid_days() -> int:
-    return int(current_app.config["PORTAL_INVITATION_DAYS"])
 
 
 def _read(path: Path) -> bytes:
@@ -74,10 +65,10 @@ def campaign_create(
     now = utcnow()
     with command_transaction() as session:
         campaign = campaigns.create_campaign(
-            session, survey_key, year, title=title, opens_on=opens_on, closes_on=closes_on
+            session, None, survey_key, year, title=title, opens_on=opens_on, closes_on=closes_on
         )
         if not draft and (opens_on is None or opens_on <= now.date()):
-            campaigns.open_campaign(session, campaign, now)
+            campaigns.open_campaign(session, None, campaign.id, now=now)
         campaign_id = campaign.id
     click.echo(campaign_id)
 
@@ -87,7 +78,7 @@ def campaign_create(
 def campaign_open(campaign_id: int) -> None:
     """Open a draft campaign for answers."""
     with command_transaction() as session:
-        campaigns.open_campaign(session, campaigns.get_campaign(session, campaign_id), utcnow())
+        campaigns.open_campaign(session, None, campaign_id)
     click.echo(f"campaign {campaign_id} is open")
 
 
@@ -96,18 +87,18 @@ def campaign_open(campaign_id: int) -> None:
 def campaign_close(campaign_id: int) -> None:
     """Close a campaign: its links stop working."""
     with command_transaction() as session:
-        campaigns.close_campaign(session, campaigns.get_campaign(session, campaign_id), utcnow())
+        campaigns.close_campaign(session, None, campaign_id)
     click.echo(f"campaign {campaign_id} is closed")
 
 
-def _write_links(path: Path, links: list[tuple[str, str]]) -> None:
+def _write_links(path: Path, links: Links) -> None:
     # Written beside the target and renamed: a half-written links file is never left behind.
     partial = path.with_name(path.name + ".partial")
     descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(["email", "link"])
-        writer.writerows(links)
+        writer.writerows((inv.contact_email or "", link_url(token)) for inv, token in links)
     partial.replace(path)
 
 
@@ -121,24 +112,45 @@ def invite(campaign_id: int, roster: Path, links_out: Path, send: bool) -> None:
     data = _read(roster)
     now = utcnow()
     try:
-        with _mail_context(), command_transaction() as session:
-            campaign = campaigns.get_campaign(session, campaign_id)
-            if send and campaign.state != "open":
-                raise InputError(N_("Open the campaign before sending invitations."))
-            entries = rosters.read_roster(session, campaign.id, campaign.survey_key, data)
-            created = invitations.create_invitations(session, campaign, entries)
-            purpose = "invitation" if send else "roster_file"
-            links = invitations.issue_links(session, created, purpose, now, _valid_days())
-            rows = [(inv.contact_email or "", invitations.link_url(token)) for inv, token in links]
-            _write_links(links_out, rows)
-            # Mailed last: a refusing server rolls everything back, links file included.
-            sent = invitations.mail_links(session, links, "survey_invitation", now) if send else 0
+        with command_transaction() as session:
+            created = invitations.import_roster(
+                session, None, campaign_id, data, source=roster.name
+            )
+            sent = _send_or_issue(session, campaign_id, created, links_out, send, now)
     except mail.MailError as error:
         links_out.unlink(missing_ok=True)
         raise click.ClickException(f"{error}; nothing was stored") from None
     except OSError as error:
         raise click.ClickException(f"cannot write {links_out}: {error.strerror}") from None
-    click.echo(f"{len(rows)} invitations created, links written to {links_out}, {sent} mailed")
+    click.echo(f"{len(created)} invitations created, links written to {links_out}, {sent} mailed")
+
+
+def _send_or_issue(
+    session: Session,
+    campaign_id: int,
+    created: list[Invitation],
+    links_out: Path,
+    send: bool,
+    now: datetime,
+) -> int:
+    """Mail the new invitees their links, written to the file first; or only issue the links."""
+    days = invitation_days()
+    if send:
+        # The links file is written before the mail goes out: a refusing server rolls back both.
+        return sending.send_invitations(
+            session,
+            None,
+            campaign_id,
+            valid_days=days,
+            now=now,
+            invitations=created,
+            before_mail=lambda links: _write_links(links_out, links),
+        )
+    links = invitations.issue_roster_links(
+        session, None, campaign_id, created, now=now, valid_days=days
+    )
+    _write_links(links_out, links)
+    return 0
 
 
 @surveys_cli.command("import-responses")
@@ -147,26 +159,31 @@ def invite(campaign_id: int, roster: Path, links_out: Path, send: bool) -> None:
 def import_responses(campaign_id: int, responses: Path) -> None:
     """Load responses collected elsewhere: roster columns, submitted_at, a column per question."""
     data = _read(responses)
-    flag = current_app.config["PORTAL_GLOBAL_SOUTH_FLAG"]
     with command_transaction() as session:
-        campaign = campaigns.get_campaign(session, campaign_id)
-        count = imports.import_responses(session, campaign, data, utcnow(), flag)
+        count = imports.import_responses(
+            session,
+            None,
+            campaign_id,
+            data,
+            now=utcnow(),
+            global_south_flag=global_south_flag(),
+            source=responses.name,
+        )
     click.echo(f"{count} responses imported")
 
 
 @surveys_cli.command("export-responses")
 @click.argument("campaign_id", type=int)
-@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), required=True)
+@click.option("--format", "fmt", type=click.Choice(exports.EXPORT_FORMATS), required=True)
 @click.option("--out", type=click.Path(path_type=Path, dir_okay=False), required=True)
 @click.option("--lang", type=click.Choice(list(LANGUAGES)), default="en", help="label language")
 def export_responses(campaign_id: int, fmt: str, out: Path, lang: str) -> None:
     """Write the campaign's responses (attribute snapshot, no identity), one row per response."""
     with command_transaction() as session:
-        campaigns.get_campaign(session, campaign_id)
-    export = exports.export_csv if fmt == "csv" else exports.export_xlsx
+        export = exports.export_responses(session, None, campaign_id, fmt=fmt, locale=lang)
     try:
         with out.open("wb") as handle:
-            export(database().transaction, campaign_id, lang, handle)
+            exports.write_export(database().transaction, export, handle)
     except OSError as error:
         raise click.ClickException(f"cannot write {out}: {error.strerror}") from None
     click.echo(f"responses of campaign {campaign_id} written to {out}")
@@ -174,7 +191,7 @@ def export_responses(campaign_id: int, fmt: str, out: Path, lang: str) -> None:
 
 def _housekeeping(now: datetime) -> None:
     """Close overdue campaigns, then purge contacts of those closed long enough ago."""
-    days = int(current_app.config["PORTAL_PURGE_CONTACTS_DAYS"])
+    days = purge_contacts_days()
     with command_transaction() as session:
         for campaign in campaigns.close_overdue_campaigns(session, now):
             click.echo(f"campaign {campaign.id} closed (closing date passed)")
@@ -191,7 +208,7 @@ def purge_contacts(campaign_id: int | None) -> None:
         _housekeeping(now)
         return
     with command_transaction() as session:
-        count = campaigns.purge_contacts(session, campaigns.get_campaign(session, campaign_id), now)
+        count = campaigns.purge_contacts(session, None, campaign_id, now=now)
     click.echo(f"contact data of {count} invitations of campaign {campaign_id} erased")
 
 
@@ -213,16 +230,16 @@ def send_reminders(campaign_id: int | None, min_days: int) -> None:
     if campaign_id is None:
         _housekeeping(now)
     try:
-        with _mail_context(), command_transaction() as session:
+        with command_transaction() as session:
             if campaign_id is not None:
-                targets = [campaigns.get_campaign(session, campaign_id)]
+                targets = [campaign_id]
             else:
-                targets = [c for c in campaigns.list_campaigns(session) if _remindable(c, now)]
-            for campaign in targets:
-                count = invitations.send_reminders(
-                    session, campaign, now, _valid_days(), min_days=min_days
+                targets = [c.id for c in campaigns.list_campaigns(session) if _remindable(c, now)]
+            for target in targets:
+                count = sending.send_reminders(
+                    session, None, target, valid_days=invitation_days(), now=now, min_days=min_days
                 )
-                click.echo(f"campaign {campaign.id}: {count} reminders sent")
+                click.echo(f"campaign {target}: {count} reminders sent")
     except mail.MailError as error:
         raise click.ClickException(f"{error}; no reminder was recorded") from None
 

@@ -14,11 +14,13 @@ from portal.auth import accounts
 from portal.countries import countries
 from portal.db import utcnow
 from portal.models import Office, Organisation
-from surveys import campaigns, definitions
+from surveys import campaigns
+from surveys.answer_rules import validate_complete
 from surveys.answering import submit_response
-from surveys.definitions import LIKERT_CODES, SurveyDefinition
 from surveys.invitations import create_invitations, issue_link
 from surveys.models import Campaign, Invitation
+from surveys.page_flow import visible_questions
+from surveys.questionnaire import LIKERT_CODES, Question, SurveyDefinition
 from surveys.rosters import RosterEntry
 
 SEED = 2022_2025
@@ -65,7 +67,7 @@ def _add_offices(session: Session) -> None:
                 accounts.add_office(session, org, "country", station, name)
 
 
-def _answer(question: definitions.Question, rng: random.Random, entry: RosterEntry) -> Any:
+def _answer(question: Question, rng: random.Random, entry: RosterEntry) -> Any:
     if question.type == "likert5":
         weights = LIKERT_WEIGHTS.get(question.key, DEFAULT_WEIGHTS)
         if question.key == "security_support" and entry.modality == "online":
@@ -82,8 +84,8 @@ def _answer(question: definitions.Question, rng: random.Random, entry: RosterEnt
         return rng.randint(low, min(high, low + 40))
     if question.type == "date":
         day = entry.assignment_end or date(2024, 6, 30)
-        low, high = question.earliest or day, question.latest or day
-        return min(max(day, low), high).isoformat()
+        earliest, latest = question.earliest or day, question.latest or day
+        return min(max(day, earliest), latest).isoformat()
     return rng.choice(COMMENTS)[: question.max_length]
 
 
@@ -93,12 +95,12 @@ def demo_answers(
     """A plausible complete response, page by page, honouring conditions and required flags."""
     answers: dict[str, Any] = {}
     for page_index in range(len(definition.pages)):
-        for question in definitions.visible_questions(definition, page_index, answers):
+        for question in visible_questions(definition, page_index, answers):
             optional_text = question.type == "text" and rng.random() > 0.3
             if not question.required and (optional_text or rng.random() < 0.05):
                 continue
             answers[question.key] = _answer(question, rng, entry)
-    problems = definitions.validate_complete(definition, answers)
+    problems = validate_complete(definition, answers)
     if problems:
         raise ValueError(f"demo answers break {definition.key}: {problems}")
     return answers
@@ -162,14 +164,15 @@ def _campaign(session: Session, survey_key: str, year: int, now: datetime) -> Ca
         return None
     campaign = campaigns.create_campaign(
         session,
+        None,
         survey_key,
         year,
         title=title,
         opens_on=date(year, 1, 15),
         closes_on=date(year, 12, 31),
     )
-    campaigns.open_campaign(session, campaign, datetime.combine(date(year, 1, 15), time(9), UTC))
-    return campaign
+    opened = datetime.combine(date(year, 1, 15), time(9), UTC)
+    return campaigns.open_campaign(session, None, campaign.id, now=opened)
 
 
 def _fill(
@@ -179,11 +182,12 @@ def _fill(
     definition = campaigns.campaign_definition(campaign)
     flag = app.config["PORTAL_GLOBAL_SOUTH_FLAG"]
     rate = 0.78 if campaign.survey_key == "partner" else 0.7
+    sent_at = datetime.combine(campaign.opens_on or date(campaign.year, 1, 15), time(10), UTC)
     for invitation, entry in zip(
         create_invitations(session, campaign, entries), entries, strict=True
     ):
-        invitation.sent_at = datetime.combine(campaign.opens_on, time(10), UTC)
-        issue_link(session, invitation, "invitation", invitation.sent_at, 400)
+        invitation.sent_at = sent_at
+        issue_link(session, invitation, "invitation", sent_at, 400)
         if _reserved_for_demo_partner(session, campaign, invitation, now):
             continue
         draw = rng.random()
@@ -196,9 +200,9 @@ def _fill(
             answers = demo_answers(definition, rng, entry)
             first_page = {k: v for k, v in answers.items() if k in _page_keys(definition, 0)}
             invitation.partial_answers, invitation.current_page = first_page, 1
-            invitation.started_at = invitation.sent_at + timedelta(days=3)
+            invitation.started_at = sent_at + timedelta(days=3)
         elif draw < rate + 0.2:
-            invitation.reminded_at = invitation.sent_at + timedelta(days=14)
+            invitation.reminded_at = sent_at + timedelta(days=14)
             invitation.reminder_count = 1
     session.flush()
 
@@ -238,6 +242,5 @@ def load_demo(session: Session, app: Flask) -> None:
                 entries = [_volunteer(rng, n, year, hosts) for n in range(1, 321)]
             _fill(session, campaign, entries, rng, app)
             if year < now.year:
-                campaigns.close_campaign(
-                    session, campaign, datetime(year + 1, 1, 10, 9, tzinfo=UTC)
-                )
+                closed = datetime(year + 1, 1, 10, 9, tzinfo=UTC)
+                campaigns.close_campaign(session, None, campaign.id, now=closed)

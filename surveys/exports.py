@@ -1,32 +1,32 @@
-"""Exports of a campaign's responses: CSV and XLSX, streamed, safe to open in a spreadsheet."""
+"""Exports of a campaign's responses: the audited action, then CSV or XLSX rows, streamed.
+
+Every value is safe to open in a spreadsheet; the rows hold the attribute snapshot, no identity.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
-import re
+import tempfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import IO, Any
 
 from flask_babel import force_locale, lazy_gettext
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from portal.errors import NotFound
-from portal.models import Organisation
-from surveys import definitions
-from surveys.campaigns import campaign_definition
-from surveys.definitions import CHOICE_TYPES, SurveyDefinition
+from portal import audit
+from portal.errors import InputError, NotFound
+from portal.markers import N_
+from portal.models import Organisation, User
+from surveys.campaigns import OBJECT_TYPE, campaign_definition, get_campaign
 from surveys.models import Answer, Campaign, Response
+from surveys.questionnaire import CHOICE_TYPES, Question, SurveyDefinition, text_for
+from surveys.spreadsheets import codebook_rows, neutralise, write_xlsx
 
 BATCH = 1000
-# A spreadsheet runs a cell starting with one of these as a formula (leading blanks are skipped).
-_FORMULA_START = re.compile(r"^[\s]*[=+\-@\t\r]")
-
 _ATTRIBUTES: Mapping[str, tuple[tuple[str, Any], ...]] = {
     "partner": (
         ("organisation", lazy_gettext("Organisation")),
@@ -52,18 +52,11 @@ _ATTRIBUTES: Mapping[str, tuple[tuple[str, Any], ...]] = {
 }
 
 
-def neutralise(value: Any) -> Any:
-    """A text a spreadsheet would execute gets a leading apostrophe; numbers stay numbers."""
-    if isinstance(value, str) and _FORMULA_START.match(value):
-        return "'" + value
-    return value
-
-
 @dataclass(frozen=True)
 class Column:
     key: str
     label: str
-    question: definitions.Question | None = None
+    question: Question | None = None
     labels: bool = False  # the column of option labels next to a choice question's codes
 
 
@@ -78,7 +71,7 @@ def columns_for(campaign: Campaign, definition: SurveyDefinition, locale: str) -
         fixed += [Column(key, str(label)) for key, label in _ATTRIBUTES[campaign.survey_key]]
         suffix = str(lazy_gettext("(label)"))
     for question in definition.questions:
-        label = definitions.text_for(question.label, locale)
+        label = text_for(question.label, locale)
         fixed.append(Column(question.key, label, question))
         if question.type in CHOICE_TYPES:
             fixed.append(Column(f"{question.key}_label", f"{label} {suffix}", question, True))
@@ -103,12 +96,12 @@ def _cell(column: Column, response: Any, answers: Mapping[str, list[Any]], ctx: 
     if not column.labels:
         return ";".join(codes)
     options = {option.code: option.label for option in column.question.options}
-    return "; ".join(definitions.text_for(options.get(c, {"en": c}), ctx.locale) for c in codes)
+    return "; ".join(text_for(options.get(c, {"en": c}), ctx.locale) for c in codes)
 
 
 @dataclass(frozen=True)
 class _Context:
-    organisations: Mapping[int | None, str]
+    organisations: Mapping[int, str]
     locale: str
 
 
@@ -138,8 +131,11 @@ def _answers_by_response(
 Transaction = Callable[[], AbstractContextManager[Session]]
 
 
-def iter_rows(transaction: Transaction, campaign_id: int, locale: str) -> Iterator[list[Any]]:
-    """Two header rows (keys, then labels), then one neutralised row per response.
+def iter_rows(
+    transaction: Transaction, campaign_id: int, locale: str, up_to: int | None = None
+) -> Iterator[list[Any]]:
+    """Two header rows (keys, then labels), then one neutralised row per response (up to the
+    response id `up_to`, when given: the responses an audited export counted).
 
     Each batch is read in a short transaction of its own (`transaction()` gives one), so that a
     long export neither holds SQLite's write lock nor builds up objects in memory.
@@ -157,12 +153,12 @@ def iter_rows(transaction: Transaction, campaign_id: int, locale: str) -> Iterat
     while True:
         with transaction() as session:
             # Plain rows, not ORM objects: nothing accumulates in an identity map.
-            batch = session.execute(
-                select(*Response.__table__.columns)
-                .where(Response.campaign_id == campaign_id, Response.id > after)
-                .order_by(Response.id)
-                .limit(BATCH)
-            ).all()
+            query = select(*Response.__table__.columns).where(
+                Response.campaign_id == campaign_id, Response.id > after
+            )
+            if up_to is not None:
+                query = query.where(Response.id <= up_to)
+            batch = session.execute(query.order_by(Response.id).limit(BATCH)).all()
             if not batch:
                 return
             answers = _answers_by_response(session, [row.id for row in batch])
@@ -186,67 +182,90 @@ def iter_csv(rows: Iterator[Sequence[Any]]) -> Iterator[bytes]:
     yield buffer.getvalue().encode("utf-8")
 
 
-def export_csv(transaction: Transaction, campaign_id: int, locale: str, out: IO[bytes]) -> None:
+def export_csv(
+    transaction: Transaction,
+    campaign_id: int,
+    locale: str,
+    out: IO[bytes],
+    up_to: int | None = None,
+) -> None:
     """The campaign's responses as CSV into a binary file."""
-    for chunk in iter_csv(iter_rows(transaction, campaign_id, locale)):
+    for chunk in iter_csv(iter_rows(transaction, campaign_id, locale, up_to)):
         out.write(chunk)
 
 
-def export_xlsx(transaction: Transaction, campaign_id: int, locale: str, out: IO[bytes]) -> None:
+def export_xlsx(
+    transaction: Transaction,
+    campaign_id: int,
+    locale: str,
+    out: IO[bytes],
+    up_to: int | None = None,
+) -> None:
     """The campaign's responses as XLSX, with a codebook sheet, into a binary file."""
     with transaction() as session:
         campaign = session.get(Campaign, campaign_id)
         if campaign is None:
             raise NotFound(f"campaign {campaign_id}")
         codebook = codebook_rows(campaign_definition(campaign), locale)
-    write_xlsx(iter_rows(transaction, campaign_id, locale), out, codebook)
+    write_xlsx(iter_rows(transaction, campaign_id, locale, up_to), out, codebook)
 
 
-def write_xlsx(
-    rows: Iterator[Sequence[Any]], out: IO[bytes], codebook: Sequence[Sequence[Any]]
-) -> None:
-    """A write-only workbook (rows go to disk as they come): responses and a codebook sheet."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("responses")
-    sheet.freeze_panes = "A3"
-    for row in rows:
-        sheet.append([_text_cell(sheet, value) for value in row])
-    book = workbook.create_sheet("codebook")
-    for row in codebook:
-        book.append([_text_cell(book, value) for value in row])
-    workbook.save(out)
+EXPORT_FORMATS = ("csv", "xlsx")
 
 
-def _text_cell(sheet: Any, value: Any) -> Any:
-    if not isinstance(value, str):
-        return value
-    cell = WriteOnlyCell(sheet, value=value)
-    # openpyxl takes any text starting with "=" for a formula; neutralised text must stay text.
-    cell.data_type = "s"
-    return cell
+@dataclass(frozen=True)
+class ResponseExport:
+    """An export the trail has recorded: its campaign, format, language and the rows it holds."""
+
+    campaign_id: int
+    fmt: str
+    locale: str
+    rows: int
+    up_to: int  # the last response id counted; responses stored later are not in this export
+    filename: str
 
 
-def codebook_rows(definition: SurveyDefinition, locale: str) -> list[list[Any]]:
-    """question key, question, answer code, answer label: for every choice of every question."""
-    with force_locale(locale):
-        header = [
-            str(lazy_gettext("Question key")),
-            str(lazy_gettext("Question")),
-            str(lazy_gettext("Answer code")),
-            str(lazy_gettext("Answer label")),
-        ]
-    rows: list[list[Any]] = [["question_key", "question", "code", "label"], header]
-    for question in definition.questions:
-        label = neutralise(definitions.text_for(question.label, locale))
-        if question.type not in CHOICE_TYPES:
-            rows.append([question.key, label, "", question.type])
-        for option in question.options:
-            rows.append(
-                [
-                    question.key,
-                    label,
-                    option.code,
-                    neutralise(definitions.text_for(option.label, locale)),
-                ]
-            )
-    return rows
+def export_responses(
+    session: Session, actor: User | None, campaign_id: int, *, fmt: str, locale: str
+) -> ResponseExport:
+    """Record an export of the campaign's responses (access to identifiable data: audited with
+    its format and row count) and return what to write, with `write_export` or `iter_export`."""
+    if fmt not in EXPORT_FORMATS:
+        allowed = ", ".join(EXPORT_FORMATS)
+        raise InputError(N_("%(value)s is not one of %(allowed)s."), value=fmt, allowed=allowed)
+    campaign = get_campaign(session, campaign_id)
+    rows, last = session.execute(
+        select(func.count(Response.id), func.max(Response.id)).where(
+            Response.campaign_id == campaign.id
+        )
+    ).one()
+    audit.record(
+        session,
+        actor,
+        "surveys.responses_exported",
+        OBJECT_TYPE,
+        campaign.id,
+        format=fmt,
+        rows=int(rows),
+    )
+    name = f"campaign-{campaign.id}-{campaign.survey_key}-{campaign.year}.{fmt}"
+    return ResponseExport(campaign.id, fmt, locale, int(rows), int(last or 0), name)
+
+
+def write_export(transaction: Transaction, export: ResponseExport, out: IO[bytes]) -> None:
+    """Write a recorded export into a binary file."""
+    write = export_csv if export.fmt == "csv" else export_xlsx
+    write(transaction, export.campaign_id, export.locale, out, export.up_to)
+
+
+def iter_export(transaction: Transaction, export: ResponseExport) -> Iterator[bytes]:
+    """A recorded export as chunks of bytes (an XLSX is built in a temporary file first)."""
+    if export.fmt == "csv":
+        rows = iter_rows(transaction, export.campaign_id, export.locale, export.up_to)
+        yield from iter_csv(rows)
+        return
+    with tempfile.TemporaryFile() as handle:
+        write_export(transaction, export, handle)
+        handle.seek(0)
+        while chunk := handle.read(256 * 1024):
+            yield chunk

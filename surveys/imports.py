@@ -8,15 +8,17 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from portal import audit
 from portal.errors import InputError
-from surveys import definitions
+from portal.markers import N_
+from portal.models import User
+from portal.tables import Problem, Refused, read_table
+from surveys.answer_rules import clean_complete, validate_complete
 from surveys.answering import AlreadyAnswered, submit_response
-from surveys.campaigns import campaign_definition
-from surveys.definitions import N_, SurveyDefinition
+from surveys.campaigns import OBJECT_TYPE, campaign_definition, get_campaign
 from surveys.invitations import create_invitations
-from surveys.models import Campaign
-from surveys.rosters import ROSTER_COLUMNS, check_rows
-from surveys.uploads import CellProblem, FileRefused, read_table
+from surveys.questionnaire import SurveyDefinition
+from surveys.rosters import REQUIRED_COLUMNS, ROSTER_COLUMNS, RowCheck, check_rows
 
 # Codes of a multiple-choice answer are separated by semicolons in one cell.
 CODE_SEPARATOR = ";"
@@ -28,7 +30,7 @@ class ImportedAnswers:
     answers: dict[str, Any]
 
 
-def _submitted_at(row: Any, now: datetime) -> datetime | None:
+def _submitted_at(row: RowCheck, now: datetime) -> datetime | None:
     value = row.cells.get("submitted_at", "")
     if not value:
         row.bad("submitted_at", N_("This cell must not be empty."))
@@ -52,7 +54,7 @@ def _submitted_at(row: Any, now: datetime) -> datetime | None:
     return moment.astimezone(UTC)
 
 
-def _answers(row: Any, definition: SurveyDefinition) -> dict[str, Any] | None:
+def _answers(row: RowCheck, definition: SurveyDefinition) -> dict[str, Any] | None:
     formdata: dict[str, list[str]] = {}
     for question in definition.questions:
         cell = row.cells.get(question.key, "")
@@ -62,39 +64,49 @@ def _answers(row: Any, definition: SurveyDefinition) -> dict[str, Any] | None:
             formdata[question.key] = [code.strip() for code in cell.split(CODE_SEPARATOR)]
         else:
             formdata[question.key] = [cell]
-    errors = definitions.validate_complete(definition, formdata)
+    errors = validate_complete(definition, formdata)
     for key, (message, params) in errors.items():
         row.bad(key, message, **params)
     if errors:
         return None
-    cleaned, _ = definitions.clean_complete(definition, formdata)
+    cleaned, _ = clean_complete(definition, formdata)
     return cleaned
 
 
 def import_responses(
-    session: Session, campaign: Campaign, data: bytes, now: datetime, global_south_flag: str
+    session: Session,
+    actor: User | None,
+    campaign_id: int,
+    data: bytes,
+    *,
+    now: datetime,
+    global_south_flag: str,
+    source: str | None = None,
 ) -> int:
     """Store every row as an invitation used on `submitted_at` with its response; all or none.
 
     The same checks as rosters (unknown columns, each bad cell by line and column, e-mails unique
-    in the campaign) and as the answering pages (codes, required answers, conditions).
+    in the campaign) and as the answering pages (codes, required answers, conditions). Audited
+    with the number of responses; the rows themselves are not linked to anyone in the trail.
     """
+    campaign = get_campaign(session, campaign_id)
     if campaign.state == "draft":
         raise InputError(
             N_("Open the campaign before importing responses: it fixes the questions.")
         )
     definition = campaign_definition(campaign)
-    allowed = (*ROSTER_COLUMNS[campaign.survey_key], "submitted_at", *_keys(definition))
-    table = read_table(data, allowed, ("email", "submitted_at"))
+    optional = [c for c in ROSTER_COLUMNS[campaign.survey_key] if c not in REQUIRED_COLUMNS]
+    required = (*REQUIRED_COLUMNS, "submitted_at")
+    table = read_table(data, required, [*optional, *_keys(definition)], source=source)
 
-    def extra(row: Any) -> ImportedAnswers | None:
+    def extra(row: RowCheck) -> ImportedAnswers | None:
         submitted_at = _submitted_at(row, now)
         answers = _answers(row, definition)
         if submitted_at is None or answers is None:
             return None
         return ImportedAnswers(submitted_at, answers)
 
-    checked = check_rows(session, campaign.id, campaign.survey_key, table, extra)
+    checked = check_rows(session, campaign.id, campaign.survey_key, table, extra, source=source)
     entries = [entry for entry, _ in checked]
     invitations = create_invitations(session, campaign, entries, source="import")
     for invitation, (entry, imported) in zip(invitations, checked, strict=True):
@@ -108,10 +120,16 @@ def import_responses(
                 global_south_flag,
             )
         except AlreadyAnswered:
-            problem = CellProblem(
-                N_("This office has already answered the survey."), {}, entry.line, "organisation"
-            )
-            raise FileRefused([problem]) from None
+            message = N_("This office has already answered the survey.")
+            raise Refused([Problem(message, {}, entry.line, "organisation")], source) from None
+    audit.record(
+        session,
+        actor,
+        "surveys.responses_imported",
+        OBJECT_TYPE,
+        campaign.id,
+        responses=len(invitations),
+    )
     return len(invitations)
 
 

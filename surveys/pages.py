@@ -8,9 +8,9 @@ from typing import Any
 
 from flask_babel import gettext
 
-from surveys import definitions
 from surveys.answering import is_last_page
-from surveys.definitions import FieldError, Question, SurveyDefinition
+from surveys.page_flow import previous_page_index, progress, visible_questions
+from surveys.questionnaire import FieldError, Question, SurveyDefinition, text_for
 
 
 @dataclass(frozen=True)
@@ -69,13 +69,11 @@ def _question_view(
     return QuestionView(
         key=question.key,
         type=question.type,
-        label=definitions.text_for(question.label, locale),
-        help=definitions.text_for(question.help, locale) if question.help else "",
+        label=text_for(question.label, locale),
+        help=text_for(question.help, locale) if question.help else "",
         required=question.required,
         options=tuple(
-            OptionView(
-                option.code, definitions.text_for(option.label, locale), option.code in given
-            )
+            OptionView(option.code, text_for(option.label, locale), option.code in given)
             for option in question.options
         ),
         value=given[0] if given and not question.options else "",
@@ -97,17 +95,17 @@ def page_view(
     """The page's shown questions (chosen from the saved answers of earlier pages), filled with
     `values` (what was submitted, or the saved answers) and the error of each."""
     page = definition.pages[page_index]
-    shown = definitions.visible_questions(definition, page_index, saved)
-    number, total = definitions.progress(definition, page_index)
+    shown = visible_questions(definition, page_index, saved)
+    number, total = progress(definition, page_index)
     return PageView(
-        title=definitions.text_for(page.title, locale),
-        intro=definitions.text_for(page.intro, locale) if page.intro else "",
-        survey_title=definitions.text_for(definition.title, locale),
-        survey_intro=definitions.text_for(definition.intro, locale) if page_index == 0 else "",
+        title=text_for(page.title, locale),
+        intro=text_for(page.intro, locale) if page.intro else "",
+        survey_title=text_for(definition.title, locale),
+        survey_intro=text_for(definition.intro, locale) if page_index == 0 else "",
         page_index=page_index,
         number=number,
         total=total,
         questions=tuple(_question_view(q, values, errors, locale) for q in shown),
-        has_previous=definitions.previous_page_index(definition, page_index, saved) is not None,
+        has_previous=previous_page_index(definition, page_index, saved) is not None,
         is_last=is_last_page(definition, page_index, saved),
     )

@@ -14,10 +14,10 @@ from portal.auth.accounts import normalise_email
 from portal.countries import is_country
 from portal.errors import InputError
 from portal.i18n import LANGUAGES
+from portal.markers import N_
 from portal.models import Organisation
-from surveys.definitions import N_
+from portal.tables import Problem, Refused, Table, read_table
 from surveys.models import CATEGORIES, GENDERS, MODALITIES, OFFICE_TYPES, Invitation
-from surveys.uploads import CellProblem, FileRefused, Table, read_table
 
 COMMON_COLUMNS = ("email", "name", "language")
 VOLUNTEER_COLUMNS = (
@@ -39,6 +39,7 @@ ROSTER_COLUMNS: Mapping[str, tuple[str, ...]] = {
     "partner": PARTNER_COLUMNS,
     "volunteer_exit": VOLUNTEER_COLUMNS,
 }
+REQUIRED_COLUMNS = ("email",)
 MIN_AGE, MAX_AGE = 15, 100
 
 
@@ -64,14 +65,14 @@ class RosterEntry:
     assignment_end: date | None = None
 
 
-class _Row:
+class RowCheck:
     """Checks the cells of one row, collecting a problem per bad cell."""
 
-    def __init__(self, line: int, cells: Mapping[str, str], problems: list[CellProblem]) -> None:
+    def __init__(self, line: int, cells: Mapping[str, str], problems: list[Problem]) -> None:
         self.line, self.cells, self.problems = line, cells, problems
 
     def bad(self, column: str, message: str, **params: Any) -> None:
-        self.problems.append(CellProblem(message, params, self.line, column))
+        self.problems.append(Problem(message, params, self.line, column))
 
     def text(self, column: str, max_length: int = 200) -> str | None:
         value = self.cells.get(column, "")
@@ -133,12 +134,10 @@ class _Row:
         value = self.cells.get(column, "")
         if not value:
             return None
-        # XLSX date cells arrive as "YYYY-MM-DD 00:00:00".
-        text = value[:10] if value.endswith(" 00:00:00") else value
         try:
-            if len(text) != 10:
-                raise ValueError(text)
-            return date.fromisoformat(text)
+            if len(value) != 10:
+                raise ValueError(value)
+            return date.fromisoformat(value)
         except ValueError:
             self.bad(
                 column, N_("%(value)s is not a date in the form YYYY-MM-DD."), value=value[:40]
@@ -163,7 +162,7 @@ def _organisation_ids(session: Session) -> dict[str, int]:
     }
 
 
-def _entry(row: _Row, survey_key: str, organisations: Mapping[str, int]) -> RosterEntry | None:
+def _entry(row: RowCheck, survey_key: str, organisations: Mapping[str, int]) -> RosterEntry | None:
     before = len(row.problems)
     entry = RosterEntry(line=row.line, email=row.email() or "", name=row.text("name"))
     entry.locale = row.choice("language", tuple(LANGUAGES))
@@ -200,9 +199,11 @@ def check_rows(
     campaign_id: int,
     survey_key: str,
     table: Table,
-    extra: Callable[[_Row], Any] | None = None,
+    extra: Callable[[RowCheck], Any] | None = None,
+    *,
+    source: str | None = None,
 ) -> list[tuple[RosterEntry, Any]]:
-    """Every row as a RosterEntry (and what `extra` reads from it), or FileRefused naming each
+    """Every row as a RosterEntry (and what `extra` reads from it), or Refused naming each
     bad cell; e-mails must be unique in the file and new to the campaign."""
     organisations = _organisation_ids(session)
     invited = set(
@@ -212,11 +213,12 @@ def check_rows(
             )
         )
     )
-    problems: list[CellProblem] = []
+    problems: list[Problem] = []
     first_line: dict[str, int] = {}
     checked: list[tuple[RosterEntry, Any]] = []
-    for line, cells in table.rows:
-        row = _Row(line, cells, problems)
+    for table_row in table.rows:
+        line = table_row.line
+        row = RowCheck(line, table_row.cells, problems)
         entry = _entry(row, survey_key, organisations)
         more = extra(row) if extra is not None else None
         if entry is None or not entry.email:
@@ -235,13 +237,24 @@ def check_rows(
         first_line.setdefault(entry.email, line)
         checked.append((entry, more))
     if problems:
-        raise FileRefused(problems)
+        raise Refused(problems, source)
     return checked
 
 
 def read_roster(
-    session: Session, campaign_id: int, survey_key: str, data: bytes
+    session: Session,
+    campaign_id: int,
+    survey_key: str,
+    data: bytes,
+    *,
+    source: str | None = None,
 ) -> list[RosterEntry]:
-    """A roster file checked in full: one entry per row, or FileRefused and nothing else."""
-    table = read_table(data, ROSTER_COLUMNS[survey_key], ("email",))
-    return [entry for entry, _ in check_rows(session, campaign_id, survey_key, table)]
+    """A roster file checked in full: one entry per row, or Refused (naming `source`, the file)."""
+    columns = ROSTER_COLUMNS[survey_key]
+    table = read_table(data, REQUIRED_COLUMNS, _optional(columns), source=source)
+    checked = check_rows(session, campaign_id, survey_key, table, source=source)
+    return [entry for entry, _ in checked]
+
+
+def _optional(columns: Sequence[str]) -> list[str]:
+    return [column for column in columns if column not in REQUIRED_COLUMNS]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NoReturn
 
 from flask import (
     Blueprint,
@@ -27,10 +27,9 @@ from portal.db import db_session, utcnow
 from portal.errors import InputError, NotFound, error_response
 from portal.i18n import current_language
 from portal.limits import limiter, token_limit
-from portal.models import Office
-from surveys import answering, invitations, pages
+from portal.models import User
+from surveys import answering, invitations, office_surveys, pages
 from surveys.campaigns import campaign_definition, get_campaign
-from surveys.definitions import SurveyDefinition, text_for
 from surveys.forms import GROUP_LABELS, STATE_LABELS, SURVEY_LABELS, VALUE_LABELS, PageForm
 from surveys.models import Campaign, Invitation
 from surveys.permissions import (
@@ -38,8 +37,15 @@ from surveys.permissions import (
     can_answer_office_surveys,
     can_continue_invitation,
 )
+from surveys.questionnaire import SurveyDefinition, text_for
 
 bp = Blueprint("surveys", __name__)
+
+
+def acting_user() -> User:
+    """The signed-in user, as the actions take it (views behind `require` only)."""
+    user: User = current_user._get_current_object()
+    return user
 
 
 @bp.context_processor
@@ -71,10 +77,15 @@ def _refusal(state: str) -> None:
         abort(403, description=_("This survey is not open yet. Please come back later."))
 
 
+def _refuse_answered(refused: answering.AlreadyAnswered) -> NoReturn:
+    _refusal("office_answered" if refused.reason == "office" else "used")
+    abort(410)
+
+
 def _bound_invitation() -> tuple[Invitation, SurveyDefinition]:
-    bound = session.get(BOUND)
+    bound: dict[str, Any] | None = session.get(BOUND)
     invitation = db_session().get(Invitation, bound["id"], options=WITH_CAMPAIGN) if bound else None
-    if invitation is None:
+    if bound is None or invitation is None:
         message = _("No survey is open in this browser. Open the link from your e-mail.")
         abort(404, description=message)
     if not can_continue_invitation(current_user, bound.get("user")):
@@ -116,7 +127,7 @@ def open_link(token: str) -> Response:
 @public
 def answer() -> str:
     invitation, definition = _bound_invitation()
-    invitation.opened_at = invitation.opened_at or utcnow()
+    answering.mark_opened(db_session(), invitation, utcnow())
     page_index = answering.resume_page(definition, invitation)
     values = answering.form_values(answering.saved_answers(invitation))
     return _render_page(invitation, definition, page_index, values, {})
@@ -141,33 +152,38 @@ def answer_post() -> Any:
     if action not in answering.ACTIONS:
         abort(400)
     formdata = request.form.to_dict(flat=False)
-    now = utcnow()
-    result = answering.post_page(
-        db_session(), invitation, definition, page_index, formdata, action, now
-    )
-    if result.complete_answers is not None:
-        return _submit(invitation, definition, result.complete_answers)
+    flag = current_app.config["PORTAL_GLOBAL_SOUTH_FLAG"]
+    try:
+        result = answering.post_page(
+            db_session(), invitation, definition, page_index, formdata, action, utcnow(), flag
+        )
+    except answering.AlreadyAnswered as refused:
+        _refuse_answered(refused)
+    return _after_post(invitation, definition, result, formdata, action)
+
+
+def _after_post(
+    invitation: Invitation,
+    definition: SurveyDefinition,
+    result: answering.PageResult,
+    formdata: dict[str, list[str]],
+    action: str,
+) -> Any:
+    if result.submitted:
+        session.pop(BOUND, None)
+        session[DONE] = invitation.campaign_id
+        return redirect(url_for("surveys.done"))
     if result.errors and result.saved:
         # This page was kept; an earlier one lacks an answer: show that page with its errors.
         values = answering.form_values(answering.saved_answers(invitation))
-        return _render_page(invitation, definition, result.next_page, values, result.errors)
+        next_page = result.next_page if result.next_page is not None else result.page_index
+        return _render_page(invitation, definition, next_page, values, result.errors)
     if result.errors:
-        return _render_page(invitation, definition, page_index, formdata, result.errors), 422
+        return _render_page(invitation, definition, result.page_index, formdata, result.errors), 422
     if action == "save":
         message = _("Your answers are saved. Open the link from your e-mail to continue later.")
         flash(message, "success")
     return redirect(url_for("surveys.answer"))
-
-
-def _submit(invitation: Invitation, definition: SurveyDefinition, answers: dict[str, Any]) -> Any:
-    try:
-        flag = current_app.config["PORTAL_GLOBAL_SOUTH_FLAG"]
-        answering.submit_response(db_session(), invitation, definition, answers, utcnow(), flag)
-    except answering.AlreadyAnswered as refused:
-        _refusal("office_answered" if refused.reason == "office" else "used")
-    session.pop(BOUND, None)
-    session[DONE] = invitation.campaign_id
-    return redirect(url_for("surveys.done"))
 
 
 @bp.get("/s/done")
@@ -210,26 +226,24 @@ def csrf_failed(error: CSRFError) -> Any:
 @bp.get("/surveys/mine")
 @require(can_answer_office_surveys)
 def my_surveys() -> str:
-    user = current_user._get_current_object()
-    rows = invitations.office_surveys(db_session(), user.office, utcnow()) if user.office else []
-    return render_template("surveys/mine.html", rows=rows, office=user.office)
+    office = acting_user().office
+    rows = office_surveys.office_surveys(db_session(), office, utcnow()) if office else []
+    return render_template("surveys/mine.html", rows=rows, office=office)
 
 
 @bp.post("/surveys/mine/<int:campaign_id>/answer")
 @require(can_answer_office_surveys)
 def answer_for_office(campaign_id: int) -> Response:
-    user = current_user._get_current_object()
-    office: Office | None = user.office
-    if not can_answer_for_office(user, office):
+    user = acting_user()
+    office = user.office
+    if office is None or not can_answer_for_office(user, office):
         abort(403)
     try:
-        campaign = get_campaign(db_session(), campaign_id)
+        invitation = office_surveys.invitation_for_office(
+            db_session(), campaign_id, office, utcnow().date()
+        )
     except NotFound:
         abort(404)
-    try:
-        invitation = invitations.invitation_for_office(
-            db_session(), campaign, office, utcnow().date()
-        )
     except InputError as problem:
         flash(problem.translated(), "warning")
         return redirect(url_for("surveys.my_surveys"))

@@ -44,8 +44,8 @@ def survey_link(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str,
     )
     create_schema(app)
     with database(app).transaction() as session:
-        campaign = campaigns.create_campaign(session, "volunteer_exit", utcnow().year)
-        campaigns.open_campaign(session, campaign, utcnow())
+        campaign = campaigns.create_campaign(session, None, "volunteer_exit", utcnow().year)
+        campaigns.open_campaign(session, None, campaign.id)
         entry = RosterEntry(line=2, email="aminata@example.org", locale="fr", gender="female")
         (invitation,) = create_invitations(session, campaign, [entry])
         token = issue_link(session, invitation, "invitation", utcnow(), 60)

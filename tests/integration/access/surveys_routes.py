@@ -14,11 +14,11 @@ PARTNERS = frozenset({"partner"})
 
 def _campaign_url(suffix: str = "", survey: str = "volunteer_exit", state: str = "open"):
     def build(session: Session, app: Flask) -> str:
-        campaign = campaigns.create_campaign(session, survey, 2026)
+        campaign = campaigns.create_campaign(session, None, survey, 2026)
         if state in ("open", "closed"):
-            campaigns.open_campaign(session, campaign, campaign.created_at)
+            campaigns.open_campaign(session, None, campaign.id, now=campaign.created_at)
         if state == "closed":
-            campaigns.close_campaign(session, campaign, campaign.created_at)
+            campaigns.close_campaign(session, None, campaign.id, now=campaign.created_at)
         return f"/surveys/campaigns/{campaign.id}{suffix}"
 
     return build
@@ -32,8 +32,8 @@ def _office_survey_url(session: Session, app: Flask) -> str:
             session, partner.organisation, "country", "KEN", "Matrix Kenya"
         )
         partner.office_id = office.id
-    campaign = campaigns.create_campaign(session, "partner", 2026)
-    campaigns.open_campaign(session, campaign, campaign.created_at)
+    campaign = campaigns.create_campaign(session, None, "partner", 2026)
+    campaigns.open_campaign(session, None, campaign.id, now=campaign.created_at)
     return f"/surveys/mine/{campaign.id}/answer"
 
 

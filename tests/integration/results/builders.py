@@ -24,9 +24,8 @@ GLOBAL_SOUTH_FLAG = "developing_2017"
 
 def campaign(session: Session, survey_key: str, year: int) -> Campaign:
     """An open campaign of `survey_key` for `year`."""
-    found = campaigns.create_campaign(session, survey_key, year, title=f"{survey_key} {year}")
-    campaigns.open_campaign(session, found, datetime(year, 1, 2, tzinfo=UTC))
-    return found
+    found = campaigns.create_campaign(session, None, survey_key, year, title=f"{survey_key} {year}")
+    return campaigns.open_campaign(session, None, found.id, now=datetime(year, 1, 2, tzinfo=UTC))
 
 
 def respond(

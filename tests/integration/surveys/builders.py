@@ -9,10 +9,12 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from portal.db import utcnow
-from surveys import campaigns, definitions
-from surveys.definitions import SurveyDefinition
+from surveys import campaigns
+from surveys.answer_rules import validate_complete
 from surveys.invitations import create_invitations, issue_link
 from surveys.models import Campaign, Invitation
+from surveys.page_flow import visible_questions
+from surveys.questionnaire import Question, SurveyDefinition
 from surveys.rosters import RosterEntry
 
 _counter = itertools.count(1)
@@ -28,11 +30,13 @@ def make_campaign(
 ) -> Campaign:
     """A campaign (flushed): draft, open or closed."""
     now = utcnow()
-    campaign = campaigns.create_campaign(session, survey_key, year or now.year, closes_on=closes_on)
+    campaign = campaigns.create_campaign(
+        session, None, survey_key, year or now.year, closes_on=closes_on
+    )
     if state in ("open", "closed"):
-        campaigns.open_campaign(session, campaign, now)
+        campaigns.open_campaign(session, None, campaign.id, now=now)
     if state == "closed":
-        campaigns.close_campaign(session, campaign, now)
+        campaigns.close_campaign(session, None, campaign.id, now=now)
     return campaign
 
 
@@ -53,17 +57,17 @@ def answers_for(definition: SurveyDefinition, **overrides: Any) -> dict[str, Any
     """Valid answers for a shipped definition: the first option of each required question."""
     answers: dict[str, Any] = {}
     for page_index in range(len(definition.pages)):
-        for question in definitions.visible_questions(definition, page_index, answers):
+        for question in visible_questions(definition, page_index, answers):
             if question.key in overrides:
                 answers[question.key] = overrides[question.key]
             elif question.required:
                 answers[question.key] = _first_valid(question)
-    problems = definitions.validate_complete(definition, answers)
+    problems = validate_complete(definition, answers)
     assert not problems, problems
     return answers
 
 
-def _first_valid(question: definitions.Question) -> Any:
+def _first_valid(question: Question) -> Any:
     if question.type == "likert5":
         return "fully_agree"
     if question.type == "single":

@@ -14,13 +14,14 @@ from aiosmtpd.controller import Controller
 from flask import Flask
 from werkzeug.serving import make_server
 
-from surveys import definitions
+from surveys.definition_files import latest, load_all
+from surveys.questionnaire import SurveyDefinition
 
 
 @pytest.fixture(scope="session")
-def shipped() -> dict[str, definitions.SurveyDefinition]:
-    loaded = definitions.load_all()
-    return {key: definitions.latest(loaded, key) for key in ("partner", "volunteer_exit")}
+def shipped() -> dict[str, SurveyDefinition]:
+    loaded = load_all()
+    return {key: latest(loaded, key) for key in ("partner", "volunteer_exit")}
 
 
 def free_port() -> int:

@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import func, select
 
 from portal.db import database, utcnow
+from portal.tables import Refused
 from surveys import imports
 from surveys.models import Answer, Invitation, Response
-from surveys.uploads import FileRefused
 from tests.factories import make_org
 from tests.integration.surveys.builders import make_campaign
 
@@ -59,7 +59,12 @@ def table(rows: list[dict[str, str]], columns: list[str] = COLUMNS) -> bytes:
 def test_imported_responses_are_stored_with_their_date_and_snapshot(session) -> None:
     campaign = make_campaign(session, year=2025)
     data = table([row(1), row(2, submitted_at="2024-12-30T10:00:00", gender="male")])
-    assert imports.import_responses(session, campaign, data, utcnow(), "developing_2017") == 2
+    assert (
+        imports.import_responses(
+            session, None, campaign.id, data, now=utcnow(), global_south_flag="developing_2017"
+        )
+        == 2
+    )
     responses = session.scalars(select(Response).order_by(Response.id)).all()
     assert [r.reporting_year for r in responses] == [2025, 2024]
     assert [(r.gender, r.youth, r.africa) for r in responses] == [
@@ -77,8 +82,15 @@ def test_imported_responses_are_stored_with_their_date_and_snapshot(session) -> 
 def test_a_bad_answer_is_named_by_line_and_question_and_nothing_is_stored(session) -> None:
     campaign = make_campaign(session)
     rows = [row(1), row(2, satisfied_experience="delighted"), row(3, skills_gained="none; digital")]
-    with pytest.raises(FileRefused) as refused:
-        imports.import_responses(session, campaign, table(rows), utcnow(), "developing_2017")
+    with pytest.raises(Refused) as refused:
+        imports.import_responses(
+            session,
+            None,
+            campaign.id,
+            table(rows),
+            now=utcnow(),
+            global_south_flag="developing_2017",
+        )
     where = {(p.line, p.column) for p in refused.value.problems}
     assert where == {(3, "satisfied_experience"), (4, "skills_gained")}
     assert session.scalar(select(func.count()).select_from(Response)) == 0
@@ -87,8 +99,15 @@ def test_a_bad_answer_is_named_by_line_and_question_and_nothing_is_stored(sessio
 def test_missing_required_answers_and_future_dates_are_refused(session) -> None:
     campaign = make_campaign(session)
     rows = [row(1, recommend_volunteering=""), row(2, submitted_at="2999-01-01")]
-    with pytest.raises(FileRefused) as refused:
-        imports.import_responses(session, campaign, table(rows), utcnow(), "developing_2017")
+    with pytest.raises(Refused) as refused:
+        imports.import_responses(
+            session,
+            None,
+            campaign.id,
+            table(rows),
+            now=utcnow(),
+            global_south_flag="developing_2017",
+        )
     assert {(p.line, p.column) for p in refused.value.problems} == {
         (2, "recommend_volunteering"),
         (3, "submitted_at"),
@@ -99,19 +118,22 @@ def test_an_answer_to_a_question_the_others_hide_is_refused(session) -> None:
     campaign = make_campaign(session)
     columns = [*COLUMNS, "experience_improvements"]
     rows = [row(1, experience_improvements="More pay")]  # satisfied: the question is not asked
-    with pytest.raises(FileRefused, match="Line 2, column experience_improvements"):
-        imports.import_responses(session, campaign, table(rows, columns), utcnow(), "x")
+    with pytest.raises(Refused, match="Line 2, column experience_improvements"):
+        imports.import_responses(
+            session, None, campaign.id, table(rows, columns), now=utcnow(), global_south_flag="x"
+        )
 
 
 def test_unknown_columns_are_named(session) -> None:
     campaign = make_campaign(session)
-    with pytest.raises(FileRefused, match="Unknown column"):
+    with pytest.raises(Refused, match="Unknown column"):
         imports.import_responses(
             session,
-            campaign,
+            None,
+            campaign.id,
             table([{"email": "a@b.org", "mood": "x"}], ["email", "mood"]),
-            utcnow(),
-            "developing_2017",
+            now=utcnow(),
+            global_south_flag="developing_2017",
         )
 
 
@@ -144,8 +166,10 @@ def test_a_partner_office_imported_twice_is_refused(session) -> None:
         "would_recommend": "yes_definitely",
     }
     rows = [dict(base, email="one@agency.org"), dict(base, email="two@agency.org")]
-    with pytest.raises(FileRefused, match="Line 3, column organisation"):
-        imports.import_responses(session, campaign, table(rows, columns), utcnow(), "x")
+    with pytest.raises(Refused, match="Line 3, column organisation"):
+        imports.import_responses(
+            session, None, campaign.id, table(rows, columns), now=utcnow(), global_south_flag="x"
+        )
 
 
 def test_cli_import_prints_the_count_or_one_error_line(app, runner, tmp_path) -> None:

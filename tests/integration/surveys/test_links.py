@@ -75,7 +75,8 @@ def test_a_link_of_a_closed_campaign_is_410_even_when_already_open_in_the_browse
     invitation_id, token = arrange(app)
     assert client.get(f"/s/{token}").status_code == 302
     with database(app).transaction() as session:
-        campaigns.close_campaign(session, session.get(Invitation, invitation_id).campaign, utcnow())
+        campaign_id = session.get(Invitation, invitation_id).campaign_id
+        campaigns.close_campaign(session, None, campaign_id, now=utcnow())
     assert client.get("/s/answer").status_code == 410
     assert client.get(f"/s/{token}").status_code == 410
 

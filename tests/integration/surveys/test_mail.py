@@ -8,7 +8,7 @@ import re
 from sqlalchemy import select
 
 from portal.db import database, utcnow
-from surveys import invitations
+from surveys import sending
 from surveys.models import Invitation, InvitationLink
 from tests.integration.surveys.builders import make_campaign, make_invitation
 
@@ -38,8 +38,7 @@ def test_invitations_go_out_in_each_invitees_language_with_a_base_url_link(
         ],
     )
     with app.test_request_context(base_url="http://evil.example"), database(app).transaction() as s:
-        campaign = s.get(invitations.Campaign, campaign_id)
-        assert invitations.send_invitations(s, campaign, utcnow(), 60) == 3
+        assert sending.send_invitations(s, None, campaign_id, valid_days=60, now=utcnow()) == 3
     assert len(smtp.messages) == 3
     french = smtp.to("ana@example.org")[0]
     title = shipped["volunteer_exit"].title
@@ -56,9 +55,7 @@ def test_invitations_go_out_in_each_invitees_language_with_a_base_url_link(
 def test_the_mailed_link_opens_the_survey(app, smtp, client) -> None:
     campaign_id, _ = arrange_campaign(app, [{"email": "ana@example.org"}])
     with app.test_request_context(), database(app).transaction() as session:
-        invitations.send_invitations(
-            session, session.get(invitations.Campaign, campaign_id), utcnow(), 60
-        )
+        sending.send_invitations(session, None, campaign_id, valid_days=60, now=utcnow())
     text, _ = text_and_html(smtp.messages[0])
     path = re.search(r"https://portal\.example\.org(/s/[\w-]{43})", text).group(1)
     assert client.get(path).status_code == 302
@@ -74,8 +71,7 @@ def test_reminders_go_only_to_invitees_who_have_not_completed(app, smtp) -> None
         session.get(Invitation, ids[0]).used_at = utcnow()  # completed
         session.get(Invitation, ids[1]).started_at = utcnow()  # started, not completed
     with app.test_request_context(), database(app).transaction() as session:
-        campaign = session.get(invitations.Campaign, campaign_id)
-        assert invitations.send_reminders(session, campaign, utcnow(), 60) == 3
+        assert sending.send_reminders(session, None, campaign_id, valid_days=60, now=utcnow()) == 3
     assert sorted(m["To"] for m in smtp.messages) == [
         "p1@example.org",
         "p2@example.org",
@@ -92,9 +88,8 @@ def test_reminders_go_only_to_invitees_who_have_not_completed(app, smtp) -> None
 def test_a_reminder_brings_a_new_link_and_the_first_one_still_works(app, smtp, client) -> None:
     campaign_id, (invitation_id,) = arrange_campaign(app, [{"email": "p@example.org"}])
     with app.test_request_context(), database(app).transaction() as session:
-        campaign = session.get(invitations.Campaign, campaign_id)
-        invitations.send_invitations(session, campaign, utcnow(), 60)
-        invitations.send_reminders(session, campaign, utcnow(), 60)
+        sending.send_invitations(session, None, campaign_id, valid_days=60, now=utcnow())
+        sending.send_reminders(session, None, campaign_id, valid_days=60, now=utcnow())
     links = [re.search(r"/s/[\w-]{43}", text_and_html(m)[0]).group(0) for m in smtp.messages]
     assert len(set(links)) == 2
     assert [app.test_client().get(link).status_code for link in links] == [302, 302]

@@ -11,9 +11,9 @@ import pytest
 from sqlalchemy import func, select
 
 from portal.db import database
+from portal.tables import Refused
 from surveys import rosters
 from surveys.models import Invitation, InvitationLink
-from surveys.uploads import FileRefused
 from tests.factories import make_org
 from tests.integration.surveys.builders import make_campaign
 
@@ -114,7 +114,7 @@ def test_unknown_columns_are_named(session, shipped) -> None:
     data = csv_bytes(
         [{"email": "a@example.org", "phone": "1", "salary": "2"}], ["email", "phone", "salary"]
     )
-    with pytest.raises(FileRefused) as refused:
+    with pytest.raises(Refused) as refused:
         rosters.read_roster(session, campaign.id, "volunteer_exit", data)
     assert "Unknown column(s): phone, salary" in str(refused.value)
 
@@ -128,7 +128,7 @@ def test_every_bad_cell_is_named_by_line_and_column(session) -> None:
         volunteer_row(3, email="not-an-address", host_entity="NOPE"),
         volunteer_row(4, assignment_start="2026-07-01", assignment_end="2026-06-30"),
     ]
-    with pytest.raises(FileRefused) as refused:
+    with pytest.raises(Refused) as refused:
         rosters.read_roster(session, campaign.id, "volunteer_exit", csv_bytes(rows))
     where = {(problem.line, problem.column) for problem in refused.value.problems}
     assert where == {
@@ -146,11 +146,11 @@ def test_duplicate_emails_in_the_file_or_the_campaign_are_refused(session) -> No
     make_org(session, "un_entity", code="HOST")
     campaign = make_campaign(session)
     rows = [volunteer_row(1), volunteer_row(2, email="VOLUNTEER1@example.org")]
-    with pytest.raises(FileRefused, match="already on line 2"):
+    with pytest.raises(Refused, match="already on line 2"):
         rosters.read_roster(session, campaign.id, "volunteer_exit", csv_bytes(rows))
     session.add(Invitation(campaign=campaign, contact_email="volunteer9@example.org"))
     session.flush()
-    with pytest.raises(FileRefused, match="already invited to this campaign"):
+    with pytest.raises(Refused, match="already invited to this campaign"):
         rosters.read_roster(session, campaign.id, "volunteer_exit", csv_bytes([volunteer_row(9)]))
 
 
@@ -190,13 +190,13 @@ def test_an_xlsx_bad_cell_is_named_by_line_and_column(session) -> None:
     sheet.append(["y@example.org", "maybe"])
     buffer = io.BytesIO()
     workbook.save(buffer)
-    with pytest.raises(FileRefused, match="Line 3, column refugee"):
+    with pytest.raises(Refused, match="Line 3, column refugee"):
         rosters.read_roster(session, campaign.id, "volunteer_exit", buffer.getvalue())
 
 
 def test_a_file_that_is_neither_csv_nor_xlsx_is_refused(session) -> None:
     campaign = make_campaign(session)
-    with pytest.raises(FileRefused, match="neither a UTF-8 CSV"):
+    with pytest.raises(Refused, match="neither a UTF-8 CSV"):
         rosters.read_roster(session, campaign.id, "volunteer_exit", b"\xd0\xcf\x11\xe0\xff\xfe")
 
 
@@ -225,7 +225,7 @@ def test_a_partner_roster_needs_organisation_and_office_and_finds_or_adds_the_of
         },
         {"email": "bad@agency.org", "organisation": "AGENCY", "office_type": "country"},
     ]
-    with pytest.raises(FileRefused, match="Line 4, column duty_station"):
+    with pytest.raises(Refused, match="Line 4, column duty_station"):
         rosters.read_roster(session, campaign.id, "partner", csv_bytes(rows, header))
     entries = rosters.read_roster(session, campaign.id, "partner", csv_bytes(rows[:2], header))
     invitations = create_invitations(session, campaign, entries)

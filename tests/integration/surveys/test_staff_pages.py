@@ -122,7 +122,7 @@ def test_purging_contacts_is_audited(app, client, auth) -> None:
         assert session.scalar(select(Invitation.contact_email)) is None
         assert session.get(Campaign, campaign_id).contacts_purged_at is not None
         actions = set(session.scalars(select(AuditEvent.action)))
-    assert "survey_contacts_purged" in actions
+    assert "surveys.contacts_purged" in actions
 
 
 def test_an_unknown_campaign_is_404(app, client, auth) -> None:

@@ -6,7 +6,8 @@ from typing import Any
 
 import pytest
 
-from surveys.definitions import SurveyDefinition, from_dict
+from surveys.definition_checks import from_dict
+from surveys.questionnaire import SurveyDefinition
 
 from .sample_survey import survey_definition_data
 

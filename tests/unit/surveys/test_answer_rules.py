@@ -8,8 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from surveys.definitions import (
-    LIKERT_CODES,
+from surveys.answer_rules import (
     MSG_DATE,
     MSG_DATE_RANGE,
     MSG_EXCLUSIVE,
@@ -25,20 +24,15 @@ from surveys.definitions import (
     MSG_TOO_LONG,
     MSG_UNKNOWN_QUESTION,
     MSG_WHOLE_NUMBER,
-    TEXT_MAX_LENGTH,
-    SurveyDefinition,
     clean_answer,
     clean_complete,
-    from_dict,
     merge_page,
-    next_page_index,
-    previous_page_index,
-    progress,
-    text_for,
     validate_complete,
     validate_page,
-    visible_questions,
 )
+from surveys.definition_checks import from_dict
+from surveys.page_flow import next_page_index, previous_page_index, progress, visible_questions
+from surveys.questionnaire import LIKERT_CODES, TEXT_MAX_LENGTH, SurveyDefinition, text_for
 
 from .sample_survey import survey_definition_data
 

@@ -10,13 +10,8 @@ from typing import Any
 import pytest
 import yaml
 
-from surveys.definitions import (
-    LIKERT_CODES,
-    DefinitionError,
-    latest,
-    load_all,
-    load_definition,
-)
+from surveys.definition_files import latest, load_all, load_definition
+from surveys.questionnaire import LIKERT_CODES, DefinitionError
 
 Mutation = Callable[[dict[str, Any]], None]
 

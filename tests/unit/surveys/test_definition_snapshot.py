@@ -10,16 +10,10 @@ from typing import Any
 import pytest
 import yaml
 
-from surveys.definitions import (
-    DEFINITIONS_DIR,
-    DefinitionError,
-    SurveyDefinition,
-    content_hash,
-    from_dict,
-    load_all,
-    load_definition,
-    to_dict,
-)
+from surveys.definition_checks import from_dict
+from surveys.definition_files import DEFINITIONS_DIR, load_all, load_definition
+from surveys.definition_snapshots import content_hash, to_dict
+from surveys.questionnaire import DefinitionError, SurveyDefinition
 
 
 @pytest.mark.parametrize("ident", [("partner", 1), ("volunteer_exit", 1)])

@@ -6,20 +6,10 @@ from collections.abc import Iterator
 
 import pytest
 
-from surveys.definitions import (
-    DEFINITIONS_DIR,
-    LIKERT_CODES,
-    REQUIRED_LANGUAGES,
-    Answer,
-    SurveyDefinition,
-    latest,
-    load_all,
-    merge_page,
-    next_page_index,
-    validate_complete,
-    validate_page,
-    visible_questions,
-)
+from surveys.answer_rules import merge_page, validate_complete, validate_page
+from surveys.definition_files import DEFINITIONS_DIR, latest, load_all
+from surveys.page_flow import next_page_index, visible_questions
+from surveys.questionnaire import LIKERT_CODES, REQUIRED_LANGUAGES, Answer, SurveyDefinition
 
 INDICATOR_QUESTIONS = {
     "partner": {

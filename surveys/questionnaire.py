@@ -1,0 +1,138 @@
+"""Survey definitions as types: questions, options, pages and the languages their texts need."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+REQUIRED_LANGUAGES = ("en", "fr", "es", "zh")
+UN_LANGUAGES = frozenset({"ar", "en", "es", "fr", "ru", "zh"})
+QUESTION_TYPES = ("likert5", "single", "multiple", "text", "number", "date")
+CHOICE_TYPES = frozenset({"likert5", "single", "multiple"})
+LIKERT_CODES = (
+    "fully_agree",
+    "somewhat_agree",
+    "neither",
+    "somewhat_disagree",
+    "fully_disagree",
+    "dont_know",
+    "not_applicable",
+)
+TEXT_MAX_LENGTH = 5000
+# Names the answering form needs for itself; a question with one of them would be overwritten.
+RESERVED_KEYS = frozenset({"csrf_token", "page", "action"})
+
+Answer = str | list[str] | int | float
+FieldError = tuple[str, dict[str, Any]]
+
+# A question key, an answer code or a survey key.
+KEY_RE = re.compile(r"[a-z][a-z0-9_]{0,62}")
+
+
+class DefinitionError(ValueError):
+    """A survey definition that cannot be used; the message names the file, question and problem."""
+
+    def __init__(self, source: str, problem: str, question: str | None = None) -> None:
+        self.source, self.problem, self.question = source, problem, question
+        where = f"{source}: question {question!r}" if question else source
+        super().__init__(f"{where}: {problem}")
+
+
+@dataclass(frozen=True)
+class Option:
+    code: str
+    label: dict[str, str]
+    exclusive: bool = False
+
+
+@dataclass(frozen=True)
+class Condition:
+    """Show a question only when an earlier choice question was answered with one of `values`."""
+
+    question: str
+    values: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Question:
+    key: str
+    type: str
+    label: dict[str, str]
+    help: dict[str, str] = field(default_factory=dict)
+    required: bool = False
+    options: tuple[Option, ...] = ()
+    show_if: Condition | None = None
+    minimum: int | float | None = None
+    maximum: int | float | None = None
+    integer: bool = False
+    earliest: date | None = None
+    latest: date | None = None
+    max_length: int = TEXT_MAX_LENGTH
+    multiline: bool = True
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return tuple(option.code for option in self.options)
+
+
+@dataclass(frozen=True)
+class Page:
+    title: dict[str, str]
+    questions: tuple[Question, ...]
+    intro: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SurveyDefinition:
+    key: str
+    version: int
+    title: dict[str, str]
+    intro: dict[str, str]
+    pages: tuple[Page, ...]
+    thanks: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def questions(self) -> tuple[Question, ...]:
+        return tuple(question for page in self.pages for question in page.questions)
+
+    def question(self, key: str) -> Question:
+        """The question with that key; KeyError if the survey has none."""
+        for candidate in self.questions:
+            if candidate.key == key:
+                return candidate
+        raise KeyError(key)
+
+
+def _likert(*labels: tuple[str, str, str, str]) -> tuple[Option, ...]:
+    return tuple(
+        Option(code, dict(zip(REQUIRED_LANGUAGES, texts, strict=True)))
+        for code, texts in zip(LIKERT_CODES, labels, strict=True)
+    )
+
+
+LIKERT_OPTIONS = _likert(
+    ("Fully agree", "Tout à fait d'accord", "Totalmente de acuerdo", "完全同意"),
+    ("Somewhat agree", "Plutôt d'accord", "Algo de acuerdo", "在一定程度上同意"),
+    (
+        "Neither agree nor disagree",
+        "Ni d'accord ni pas d'accord",
+        "Ni de acuerdo ni en desacuerdo",
+        "既不同意也不反对",
+    ),
+    ("Somewhat disagree", "Plutôt pas d'accord", "Algo en desacuerdo", "在一定程度上不同意"),
+    ("Fully disagree", "Pas du tout d'accord", "Totalmente en desacuerdo", "完全不同意"),
+    ("Don't know", "Je ne sais pas", "No sé", "不知道"),
+    ("Not applicable", "Sans objet", "No aplica", "不适用"),
+)
+
+
+def text_for(mapping: Mapping[str, str], locale: object | None) -> str:
+    """The text in the locale's language ("fr", "fr_FR", "zh-Hans"...), else the English text."""
+    if locale is not None:
+        language = re.split(r"[-_]", str(locale), maxsplit=1)[0].lower()
+        if mapping.get(language):
+            return mapping[language]
+    return mapping.get("en", "")
