@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from knowledge.models import KnowledgeProduct, ProductCountry, SupportRecord
 from portal.models import Organisation
 from portal.results.computations import count_indicator, share_indicator
+from portal.results.figures import IndicatorFigure, IndicatorSpec
 from portal.results.providers import ComputeContext
 
 CONTRIBUTING_KINDS = ("member_state", "un_entity", "cso", "private_sector")
@@ -126,32 +127,32 @@ def supported_member_states(session: Session, context: ComputeContext) -> int:
     return len({country for _kind, country, _org in rows})
 
 
-def _figure_3_1_1(session: Session, context: ComputeContext) -> dict[str, Any]:
-    return dict(count_indicator(unv_products(session, context)))
+def _figure_3_1_1(session: Session, context: ComputeContext) -> IndicatorFigure:
+    return count_indicator(unv_products(session, context))
 
 
-def _figure_3_1_2(session: Session, context: ComputeContext) -> dict[str, Any]:
+def _figure_3_1_2(session: Session, context: ComputeContext) -> IndicatorFigure:
     by_kind = contributing_organisations(session, context)
-    return dict(count_indicator(sum(by_kind.values()), by_kind))
+    return count_indicator(sum(by_kind.values()), by_kind)
 
 
-def _figure_3_1(session: Session, context: ComputeContext) -> dict[str, Any]:
-    return dict(share_indicator(*vnr_countries(session, context)))
+def _figure_3_1(session: Session, context: ComputeContext) -> IndicatorFigure:
+    return share_indicator(*vnr_countries(session, context))
 
 
-def _figure_3_2(session: Session, context: ComputeContext) -> dict[str, Any]:
-    return dict(share_indicator(*unsdcf_frameworks(session, context)))
+def _figure_3_2(session: Session, context: ComputeContext) -> IndicatorFigure:
+    return share_indicator(*unsdcf_frameworks(session, context))
 
 
-def _figure_3_2_1(session: Session, context: ComputeContext) -> dict[str, Any]:
-    return dict(count_indicator(supported_un_recipients(session, context)))
+def _figure_3_2_1(session: Session, context: ComputeContext) -> IndicatorFigure:
+    return count_indicator(supported_un_recipients(session, context))
 
 
-def _figure_3_2_2(session: Session, context: ComputeContext) -> dict[str, Any]:
-    return dict(count_indicator(supported_member_states(session, context)))
+def _figure_3_2_2(session: Session, context: ComputeContext) -> IndicatorFigure:
+    return count_indicator(supported_member_states(session, context))
 
 
-_FIGURES: dict[str, Callable[[Session, ComputeContext], dict[str, Any]]] = {
+_FIGURES: dict[str, Callable[[Session, ComputeContext], IndicatorFigure]] = {
     "3.1": _figure_3_1,
     "3.1.1": _figure_3_1_1,
     "3.1.2": _figure_3_1_2,
@@ -162,8 +163,8 @@ _FIGURES: dict[str, Callable[[Session, ComputeContext], dict[str, Any]]] = {
 
 
 def knowledge_indicator(
-    session: Session, code: str, spec: dict[str, Any], context: ComputeContext
-) -> dict[str, Any]:
+    session: Session, code: str, spec: IndicatorSpec, context: ComputeContext
+) -> IndicatorFigure:
     """The indicator provider registered for source `knowledge` (portal.results.providers)."""
     compute = _FIGURES.get(code)
     if compute is None:

@@ -14,7 +14,7 @@ def init_app(app: Flask) -> None:
     from surveys import campaign_views, views  # noqa: F401 - campaign_views adds its routes to bp
     from surveys.cli import surveys_cli
     from surveys.demo import load_demo
-    from surveys.indicators import SURVEY_OF_SOURCE, provider_for
+    from surveys.indicators import SURVEY_OF_SOURCE, declared_questions, provider_for
     from surveys.permissions import can_answer_office_surveys, can_manage_campaigns
 
     app.register_blueprint(views.bp)
@@ -24,5 +24,7 @@ def init_app(app: Flask) -> None:
     )
     navigation.register(app, "surveys.my_surveys", _l("My surveys"), can_answer_office_surveys, 20)
     for source, survey_key in SURVEY_OF_SOURCE.items():
-        register_provider(app, source, provider_for(survey_key))
+        register_provider(
+            app, source, provider_for(survey_key), questions=declared_questions(survey_key)
+        )
     register_demo_loader(app, load_demo)

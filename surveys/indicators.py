@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
+from functools import cache
 from typing import Any
 
 import pandas as pd
@@ -11,14 +12,34 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from portal.results.computations import survey_indicator
-from portal.results.providers import ComputeContext
+from portal.results.figures import IndicatorFigure
+from portal.results.providers import ComputeContext, IndicatorProvider
 from portal.results.suppression import GROUP_KEYS
+from portal.results.vocabulary import AnswerCodes
+from surveys.definitions import latest, load_all
 from surveys.models import Answer, Campaign, Invitation, Response
 
 SURVEY_OF_SOURCE: Mapping[str, str] = {
     "partner_survey": "partner",
     "volunteer_exit": "volunteer_exit",
 }
+# Agreement questions: answered on the five-point scale, or with one of these excluded codes.
+INDICATOR_QUESTION_TYPE = "likert5"
+NON_SUBSTANTIVE_CODES = ("dont_know", "not_applicable")
+
+
+@cache
+def declared_questions(survey_key: str) -> dict[str, AnswerCodes]:
+    """The agreement questions of the survey's newest shipped definition, with their codes."""
+    definition = latest(load_all(), survey_key)
+    return {
+        question.key: AnswerCodes(
+            tuple(c for c in question.codes if c not in NON_SUBSTANTIVE_CODES),
+            tuple(c for c in question.codes if c in NON_SUBSTANTIVE_CODES),
+        )
+        for question in definition.questions
+        if question.type == INDICATOR_QUESTION_TYPE
+    }
 
 
 def _equals(column: Any, value: str) -> ColumnElement[Any]:
@@ -126,7 +147,7 @@ def _breakdown_keys(spec: Any) -> list[str]:
 
 def survey_figure(
     session: Session, survey_key: str, spec: Any, context: ComputeContext
-) -> dict[str, Any]:
+) -> IndicatorFigure:
     """The figure of one survey indicator for `context.year`, with its breakdown and rate.
 
     An `organisation_id` in the spec restricts it to that organisation's responses; the figure
@@ -143,16 +164,15 @@ def survey_figure(
         invited=invited or None,
         completed=completed if invited else None,
     )
-    result = dict(figure)
     if organisation_id is not None:
-        result["organisation_id"] = organisation_id
-    return result
+        figure["organisation_id"] = organisation_id
+    return figure
 
 
-def provider_for(survey_key: str) -> Callable[..., dict[str, Any]]:
+def provider_for(survey_key: str) -> IndicatorProvider:
     """The provider registered for a survey's indicator source."""
 
-    def provide(session: Session, code: str, spec: Any, context: ComputeContext) -> dict[str, Any]:
+    def provide(session: Session, code: str, spec: Any, context: ComputeContext) -> IndicatorFigure:
         return survey_figure(session, survey_key, spec, context)
 
     return provide

@@ -9,21 +9,28 @@ from flask_babel import lazy_gettext as _l
 
 
 def init_app(app: Flask) -> None:
-    """Blueprints, the `results` command group, navigation, demo data and the staff provider."""
+    """Blueprints, the `results` command group, navigation, demo data and the staff provider.
+
+    The composition root initialises the results last, after every feature has registered its
+    providers: the frameworks are then checked against what the providers declared, and a
+    mismatch stops the app from being built (a RegistryError naming file and indicator).
+    """
     from portal import navigation
     from portal.cli import register_demo_loader
     from portal.results import api, partner_view, views
     from portal.results.cli import results_cli
     from portal.results.demo import load_demo
     from portal.results.labels import GROUP_LABELS, STATUS_LABELS, UNIT_LABELS
+    from portal.results.periods import frameworks
     from portal.results.permissions import (
         can_enter_results,
         can_view_partner_results,
         can_view_results,
     )
     from portal.results.presentation import date_text, figure_note, figure_text, performance_text
-    from portal.results.providers import register_provider
+    from portal.results.providers import declared_vocabulary, register_provider
     from portal.results.staff import staff_indicator
+    from portal.results.vocabulary import check_vocabulary
 
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
@@ -35,6 +42,7 @@ def init_app(app: Flask) -> None:
         app, "results_partner.partner_results", _l("Our results"), can_view_partner_results, 40
     )
     register_provider(app, "staff", staff_indicator)
+    check_vocabulary(frameworks(), declared_vocabulary(app))
     register_demo_loader(app, load_demo)
 
     @app.context_processor

@@ -68,7 +68,7 @@ def _text_width(text: str, size: float) -> float:
 def _nice_max(largest: float) -> float:
     if largest <= 0:
         return 1.0
-    magnitude = 10 ** math.floor(math.log10(largest))
+    magnitude = 10.0 ** math.floor(math.log10(largest))
     return next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= largest)
 
 
@@ -245,9 +245,9 @@ def trend_chart(
     target_at = {p.year: p.value for p in targets if p.value is not None}
     ordered = sorted(points, key=lambda p: p.year)
     segment: list[str] = []
-    for p in (*ordered, None):
-        if p is not None and p.value is not None:
-            segment.append(f"{_num(x_of(p.year))},{_num(y_of(p.value))}")
+    for step in (*ordered, None):
+        if step is not None and step.value is not None:
+            segment.append(f"{_num(x_of(step.year))},{_num(y_of(step.value))}")
             continue
         if len(segment) > 1:
             parts.append(f'<polyline points="{" ".join(segment)}" fill="none" '

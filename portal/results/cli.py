@@ -48,7 +48,8 @@ def targets_import(csv_file: str) -> None:
     """Store baselines and targets (code,year,baseline,baseline_year,target); all rows or none."""
     data = _file(csv_file)
     with command_transaction() as session:
-        count = targets.import_targets(session, data, None, f"Imported from {Path(csv_file).name}")
+        name = Path(csv_file).name
+        count = targets.import_targets(session, data, None, f"Imported from {name}", name)
     click.echo(f"{count} targets stored")
 
 
@@ -58,5 +59,6 @@ def values_import(csv_file: str) -> None:
     """Store staff-entered values (code,year,value,source); all rows or none."""
     data = _file(csv_file)
     with command_transaction() as session:
-        count = targets.import_values(session, data, None, utcnow().date())
+        name = Path(csv_file).name
+        count = targets.import_values(session, data, None, utcnow().date(), name)
     click.echo(f"{count} values stored")

@@ -5,12 +5,12 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
-from typing import Final, TypedDict
+from typing import Final
 
 import numpy as np
 import pandas as pd
 
-from portal.results.registry import AGREE_PARTS, NON_SUBSTANTIVE_ANSWERS, SUBSTANTIVE_ANSWERS
+from portal.results.figures import IndicatorFigure
 from portal.results.suppression import (
     DEFAULT_K,
     GROUP_KEYS,
@@ -25,50 +25,20 @@ YOUTH_MAX_AGE: Final = 29
 DEFAULT_GLOBAL_SOUTH_FLAG: Final = "developing_2017"
 SKIPPED: Final = "skipped"
 ORIGIN_GROUPS: Final = ("global_south", "africa", "sids", "ldc", "lldc")
+# The answer scale of the survey rules (INDICATORS.md, rules 1 and 2) that the computation reads:
+# the value is the agreeing share of the substantive answers. Which questions are asked with it
+# is declared by the survey provider when it registers (portal.results.vocabulary).
+SUBSTANTIVE_ANSWERS: Final = (
+    "fully_agree", "somewhat_agree", "neither", "somewhat_disagree", "fully_disagree",
+)  # fmt: skip
+NON_SUBSTANTIVE_ANSWERS: Final = ("dont_know", "not_applicable")
+AGREE_PARTS: Final = ("fully_agree", "somewhat_agree")
 
 # Column order of the count matrix: substantive codes, then the excluded ones, skipped last.
 _CODES: Final = (*SUBSTANTIVE_ANSWERS, *NON_SUBSTANTIVE_ANSWERS, SKIPPED)
 _INDEX: Final = {code: i for i, code in enumerate(_CODES)}
 _VALID: Final = slice(0, len(SUBSTANTIVE_ANSWERS))
 _EXCLUDED: Final = slice(len(SUBSTANTIVE_ANSWERS), len(_CODES))
-
-
-class ExcludedCounts(TypedDict):
-    dont_know: int
-    not_applicable: int
-    skipped: int
-
-
-class GroupFigure(TypedDict):
-    value: float | None
-    numerator: int | None
-    valid_n: int | None
-    excluded_n: int | None
-    excluded: ExcludedCounts | None
-    ci95: list[float] | None
-    parts: dict[str, float] | None
-    suppressed: bool
-    suppression: str | None
-
-
-class SurveyFigure(GroupFigure):
-    invited: int | None
-    completed: int | None
-    response_rate: float | None
-    breakdown: dict[str, GroupFigure]
-
-
-class CountFigure(TypedDict):
-    value: float | None
-    suppressed: bool
-    breakdown: dict[str, CountFigure]
-
-
-class ShareFigure(TypedDict):
-    value: float | None
-    numerator: int
-    valid_n: int
-    suppressed: bool
 
 
 def wilson_interval(successes: int, n: int, z: float = Z95) -> tuple[float, float]:
@@ -125,9 +95,9 @@ def _count_matrix(counts: pd.DataFrame) -> np.ndarray:
     return matrix
 
 
-def _figure(row: np.ndarray, suppression: str | None) -> GroupFigure:
+def _figure(row: np.ndarray, suppression: str | None) -> IndicatorFigure:
     if suppression is not None:
-        return GroupFigure(
+        return IndicatorFigure(
             value=None, numerator=None, valid_n=None, excluded_n=None, excluded=None,
             ci95=None, parts=None, suppressed=True, suppression=suppression,
         )  # fmt: skip
@@ -135,16 +105,12 @@ def _figure(row: np.ndarray, suppression: str | None) -> GroupFigure:
     parts = {code: int(row[_INDEX[code]]) for code in AGREE_PARTS}
     numerator = sum(parts.values())
     low, high = wilson_interval(numerator, valid)
-    return GroupFigure(
+    return IndicatorFigure(
         value=numerator / valid,
         numerator=numerator,
         valid_n=valid,
         excluded_n=int(row[_EXCLUDED].sum()),
-        excluded=ExcludedCounts(
-            dont_know=int(row[_INDEX["dont_know"]]),
-            not_applicable=int(row[_INDEX["not_applicable"]]),
-            skipped=int(row[_INDEX[SKIPPED]]),
-        ),
+        excluded={code: int(row[_INDEX[code]]) for code in (*NON_SUBSTANTIVE_ANSWERS, SKIPPED)},
         ci95=[low, high],
         parts={code: count / valid for code, count in parts.items()},
         suppressed=False,
@@ -163,7 +129,7 @@ def survey_indicator(
     k: int = DEFAULT_K,
     invited: int | None = None,
     completed: int | None = None,
-) -> SurveyFigure:
+) -> IndicatorFigure:
     """One survey indicator from answer counts grouped by answer and group flags.
 
     `counts` has columns `answer` (an answer code, or None/NaN for a skipped question), `n`, and
@@ -183,34 +149,34 @@ def survey_indicator(
         _size(total), {key: _size(by_group[i]) for i, key in enumerate(groups)}, k=k
     )
     figure = _figure(total, plan.total)
-    return SurveyFigure(
-        **figure,
-        invited=invited,
-        completed=completed,
-        response_rate=response_rate(invited, completed),
-        breakdown={key: _figure(by_group[i], plan.groups[key]) for i, key in enumerate(groups)},
-    )
+    figure["invited"] = invited
+    figure["completed"] = completed
+    figure["response_rate"] = response_rate(invited, completed)
+    figure["breakdown"] = {
+        key: _figure(by_group[i], plan.groups[key]) for i, key in enumerate(groups)
+    }
+    return figure
 
 
 def count_indicator(
     value: float | None, breakdown: Mapping[str, float | None] | None = None
-) -> CountFigure:
+) -> IndicatorFigure:
     """A count (knowledge portal or staff-entered); counts of organisations are not suppressed."""
-    return CountFigure(
+    return IndicatorFigure(
         value=value,
         suppressed=False,
         breakdown={
-            key: CountFigure(value=part, suppressed=False, breakdown={})
+            key: IndicatorFigure(value=part, suppressed=False, breakdown={})
             for key, part in (breakdown or {}).items()
         },
     )
 
 
-def share_indicator(numerator: int, denominator: int) -> ShareFigure:
+def share_indicator(numerator: int, denominator: int) -> IndicatorFigure:
     """A census share such as 3.1 or 3.2: every country or framework counted, no sampling error."""
     if denominator < 0 or not 0 <= numerator <= max(denominator, 0):
         raise ValueError(f"need 0 <= numerator <= denominator, got {numerator} of {denominator}")
-    return ShareFigure(
+    return IndicatorFigure(
         value=numerator / denominator if denominator else None,
         numerator=numerator,
         valid_n=denominator,

@@ -5,12 +5,14 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, Final
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
+
+from portal.results.figures import YearResults
 
 FORMATS: Final = {
     "json": "application/json",
@@ -64,11 +66,11 @@ def _figure_cells(figure: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def matrix_rows(payload: Mapping[str, Any]) -> list[dict[str, Any]]:
+def matrix_rows(payload: YearResults) -> list[dict[str, Any]]:
     """Tidy rows: each indicator's total, then one row per breakdown group, with every column."""
     rows = []
     for entry in payload["indicators"]:
-        baseline = entry.get("baseline") or {}
+        baseline = entry["baseline"]
         common = {
             "year": payload["year"],
             "framework": payload["framework"],
@@ -86,8 +88,8 @@ def matrix_rows(payload: Mapping[str, Any]) -> list[dict[str, Any]]:
                 **_figure_cells(entry),
                 **{key: entry.get(key) for key in ("invited", "completed", "response_rate")},
                 **{key: entry.get(key) for key in ("target", "performance", "status")},
-                "baseline": baseline.get("value"),
-                "baseline_year": baseline.get("year"),
+                "baseline": baseline["value"] if baseline else None,
+                "baseline_year": baseline["year"] if baseline else None,
                 "source_note": entry.get("source_note"),
             }
         )
@@ -97,14 +99,14 @@ def matrix_rows(payload: Mapping[str, Any]) -> list[dict[str, Any]]:
                     **dict.fromkeys(MATRIX_COLUMNS),
                     **common,
                     "breakdown": key,
-                    "unit": figure.get("unit", entry["unit"]),
+                    "unit": figure["unit"],
                     **_figure_cells(figure),
                 }
             )
     return rows
 
 
-def results_json(payload: Mapping[str, Any]) -> bytes:
+def results_json(payload: YearResults) -> bytes:
     return json.dumps(payload, ensure_ascii=False, indent=2).encode("utf-8")
 
 
@@ -114,7 +116,7 @@ def _csv_text(value: Any) -> Any:
     return "" if value is None else safe_cell(value)
 
 
-def results_csv(payload: Mapping[str, Any]) -> bytes:
+def results_csv(payload: YearResults) -> bytes:
     """One tidy table: a row per indicator total and per breakdown group (`breakdown` column)."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
@@ -132,7 +134,9 @@ def _xlsx_cell(value: Any) -> Any:
     return value
 
 
-def _sheet(workbook: Workbook, title: str, columns: tuple[str, ...], rows: list[dict]) -> None:
+def _sheet(
+    workbook: Workbook, title: str, columns: tuple[str, ...], rows: list[dict[str, Any]]
+) -> None:
     sheet = workbook.create_sheet(title[:31])
     sheet.append(columns)
     for cell in sheet[1]:
@@ -144,13 +148,13 @@ def _sheet(workbook: Workbook, title: str, columns: tuple[str, ...], rows: list[
         sheet.column_dimensions[letter].width = width
 
 
-def results_xlsx(payload: Mapping[str, Any]) -> bytes:
+def results_xlsx(payload: YearResults) -> bytes:
     """The results matrix on the first sheet, then one sheet per breakdown group."""
     rows = matrix_rows(payload)
     workbook = Workbook()
     workbook.remove(workbook.active)
     _sheet(workbook, "results", MATRIX_COLUMNS, [r for r in rows if r["breakdown"] == TOTAL])
-    by_key: dict[str, list[dict]] = {}
+    by_key: dict[str, list[dict[str, Any]]] = {}
     for row in rows:
         if row["breakdown"] != TOTAL:
             by_key.setdefault(row["breakdown"], []).append(row)
@@ -161,13 +165,17 @@ def results_xlsx(payload: Mapping[str, Any]) -> bytes:
     return buffer.getvalue()
 
 
-def export(payload: Mapping[str, Any], fmt: str) -> bytes:
+def export(payload: YearResults, fmt: str) -> bytes:
     """The payload in `fmt` (json, csv or xlsx)."""
-    writers = {"json": results_json, "csv": results_csv, "xlsx": results_xlsx}
+    writers: dict[str, Callable[[YearResults], bytes]] = {
+        "json": results_json,
+        "csv": results_csv,
+        "xlsx": results_xlsx,
+    }
     if fmt not in writers:
         raise ValueError(f"unknown export format {fmt!r}")
     return writers[fmt](payload)
 
 
-def export_filename(payload: Mapping[str, Any], fmt: str) -> str:
+def export_filename(payload: YearResults, fmt: str) -> str:
     return f"unv-results-{int(payload['year'])}.{fmt}"

@@ -11,9 +11,9 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import Length
 
-from portal.results.registry import Indicator
-from portal.results.tables import Problem
+from portal.results.framework import Indicator
 from portal.results.targets import MAX_NOTE
+from portal.tables import Problem
 
 BREAKDOWN_PREFIX = "breakdown_"
 NUMBER_HELP = _l("A fraction such as 0.87, or a percentage such as 87%.")
@@ -74,7 +74,7 @@ def value_form(indicator: Indicator, labels: dict[str, str], **kwargs: Any) -> _
         for item in indicator.breakdown
     }
     form_class = type("ValueForm", (_ValueForm,), fields)
-    form = form_class(**kwargs)
+    form: _CellsForm = form_class(**kwargs)
     if indicator.unit == "percent":
         form.value.description = NUMBER_HELP
     return form

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from portal.results.registry import Indicator
+from portal.results.framework import Indicator
 
 # The shared disaggregation groups; breakdowns of one indicator only carry their own titles.
 GROUP_LABELS: dict[str, Any] = {

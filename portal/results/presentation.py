@@ -11,6 +11,8 @@ from flask_babel import format_currency, format_date, format_decimal, format_per
 from flask_babel import gettext as _
 
 from portal.results.charts import Bar, TrendPoint, bar_chart, trend_chart
+from portal.results.figures import HistoryRow, IndicatorEntry, IndicatorTrend
+from portal.results.framework import Indicator
 from portal.results.labels import (
     COMPARABILITY_LABELS,
     QUALIFIER_LABELS,
@@ -18,47 +20,48 @@ from portal.results.labels import (
     SUPPRESSION_LABELS,
     breakdown_label,
 )
-from portal.results.registry import Indicator
 
 
 def figure_text(value: float | None, unit: str) -> str:
     """A figure in the page's language: 87.2%, 6,501, 65 days, 0.12, US$7,900,000."""
     if value is None:
-        return _("No data")
+        return str(_("No data"))
     if unit == "percent":
-        return format_percent(value, "#,##0.0%")
+        return str(format_percent(value, "#,##0.0%"))
     if unit == "days":
-        return _("%(days)s days", days=format_decimal(value, "#,##0.#"))
+        return str(_("%(days)s days", days=format_decimal(value, "#,##0.#")))
     if unit == "ratio":
-        return format_decimal(value, "#,##0.00")
+        return str(format_decimal(value, "#,##0.00"))
     if unit == "usd":
-        return format_currency(value, "USD", "¤#,##0", currency_digits=False)
-    return format_decimal(value, "#,##0.##")
+        return str(format_currency(value, "USD", "¤#,##0", currency_digits=False))
+    return str(format_decimal(value, "#,##0.##"))
 
 
 def date_text(moment: datetime | None) -> str:
-    return format_date(moment, "medium") if moment is not None else "—"
+    return str(format_date(moment, "medium")) if moment is not None else "—"
 
 
 def tick_text(value: float, unit: str) -> str:
     if unit == "percent":
-        return format_percent(value, "#,##0%")
-    return format_decimal(value, "#,##0.##")
+        return str(format_percent(value, "#,##0%"))
+    return str(format_decimal(value, "#,##0.##"))
 
 
 def interval_text(ci95: Sequence[float] | None, unit: str) -> str | None:
     if not ci95:
         return None
-    return _("%(low)s to %(high)s", low=figure_text(ci95[0], unit), high=figure_text(ci95[1], unit))
+    low, high = figure_text(ci95[0], unit), figure_text(ci95[1], unit)
+    return str(_("%(low)s to %(high)s", low=low, high=high))
 
 
 def performance_text(performance: float | None) -> str:
-    return format_percent(performance, "#,##0%") if performance is not None else "—"
+    return str(format_percent(performance, "#,##0%")) if performance is not None else "—"
 
 
 def figure_note(entry: Mapping[str, Any], unit: str, source: str, k: int) -> list[str]:
-    """The note under a figure: its n, its 95% interval, why it is suppressed, its source."""
-    notes = []
+    """The note under a figure (an entry, a breakdown cell or a trend point of the payload):
+    its n, its 95% interval, why it is suppressed, its source."""
+    notes: list[str] = []
     if entry.get("suppressed"):
         reason = SUPPRESSION_LABELS.get(entry.get("suppression") or "below_k", "")
         notes.append(_("Suppressed: %(reason)s (at least %(k)s needed).", reason=reason, k=k))
@@ -115,6 +118,7 @@ class Chart:
 
 
 def _row(label: str, figure: Mapping[str, Any], unit: str, extra: str = "") -> TableRow:
+    """A table row of a breakdown cell or a trend point."""
     suppressed = bool(figure.get("suppressed"))
     n = figure.get("valid_n")
     return TableRow(
@@ -144,12 +148,12 @@ def _bar(label: str, figure: Mapping[str, Any]) -> Bar:
 
 
 def breakdown_charts(
-    indicator: Indicator, entry: Mapping[str, Any], year: int, locale: str
+    indicator: Indicator, entry: IndicatorEntry, year: int, locale: str
 ) -> list[Chart]:
     """One bar chart per unit among the breakdown groups (a count indicator may add a share)."""
     by_unit: dict[str, list[tuple[str, Mapping[str, Any]]]] = {}
     for key, figure in entry["breakdown"].items():
-        by_unit.setdefault(figure.get("unit", indicator.unit), []).append((key, figure))
+        by_unit.setdefault(figure["unit"], []).append((key, figure))
     charts = []
     for unit, items in by_unit.items():
         name = f"breakdown-{unit}"
@@ -174,17 +178,17 @@ def breakdown_charts(
 
 def _point_text(point: Mapping[str, Any]) -> str | None:
     if point.get("suppressed"):
-        return _("Suppressed")
-    return None if point.get("value") is not None else _("No data")
+        return str(_("Suppressed"))
+    return None if point.get("value") is not None else str(_("No data"))
 
 
-def _history_text(figure: Mapping[str, Any]) -> str:
+def _history_text(figure: HistoryRow) -> str:
     value = figure_text(figure["value"], figure["unit"])
     qualifier = figure.get("qualifier")
     return f"{QUALIFIER_LABELS[qualifier]} {value}" if qualifier else value
 
 
-def trend(indicator: Indicator, trend_data: Mapping[str, Any]) -> Chart:
+def trend(indicator: Indicator, trend_data: IndicatorTrend) -> Chart:
     """The indicator across the years, earlier reports' same-measure figures included."""
     unit = indicator.unit
     earlier = [
@@ -237,7 +241,7 @@ def trend(indicator: Indicator, trend_data: Mapping[str, Any]) -> Chart:
     return Chart("trend", title, svg, tuple(rows))
 
 
-def history_rows(trend_data: Mapping[str, Any]) -> list[dict[str, str]]:
+def history_rows(trend_data: IndicatorTrend) -> list[dict[str, str]]:
     """Every figure of earlier reports mapped onto the indicator, as text."""
     rows = []
     for figure in trend_data["history"]:

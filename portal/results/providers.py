@@ -1,18 +1,25 @@
 """The indicator-provider interface: how features hand their figures to the results registry.
 
-A feature (surveys, knowledge) registers one provider per data source it owns. The results layer
-asks it for one indicator and one reporting year and adds targets, performance and ratings itself.
-Features never import each other; they meet only here.
+A feature (surveys, knowledge) registers one provider per data source it owns, declaring the
+questions and answer codes its indicators are computed from. The results layer asks it for one
+indicator and one reporting year and adds targets, performance and ratings itself. Features never
+import each other; they meet only here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Protocol
 
 from flask import Flask
 from sqlalchemy.orm import Session
+
+from portal.results.figures import IndicatorFigure, IndicatorSpec
+from portal.results.vocabulary import AnswerCodes, SourceVocabulary
+
+_PROVIDERS = "indicator_providers"
+_VOCABULARY = "indicator_vocabulary"
 
 
 @dataclass(frozen=True)
@@ -28,8 +35,8 @@ class ComputeContext:
 
 class IndicatorProvider(Protocol):
     def __call__(
-        self, session: Session, code: str, spec: dict[str, Any], context: ComputeContext
-    ) -> dict[str, Any]:
+        self, session: Session, code: str, spec: IndicatorSpec, context: ComputeContext
+    ) -> IndicatorFigure:
         """Return the figure for indicator `code` in `context.year`.
 
         `spec` is the indicator's registry entry (question_key, unit, breakdowns ...). The answer is
@@ -39,15 +46,37 @@ class IndicatorProvider(Protocol):
         ...
 
 
-def register_provider(app: Flask, source: str, provider: IndicatorProvider) -> None:
-    """Make `provider` answer for every registry indicator whose `source` is `source`."""
-    providers: dict[str, Callable[..., dict[str, Any]]] = app.extensions.setdefault(
-        "indicator_providers", {}
-    )
+def register_provider(
+    app: Flask,
+    source: str,
+    provider: IndicatorProvider,
+    *,
+    questions: Mapping[str, AnswerCodes] | None = None,
+) -> None:
+    """Make `provider` answer for every registry indicator whose `source` is `source`.
+
+    `questions` declares the question keys the source answers and the answer codes of each; the
+    registry checks every indicator of the source against it when the app is built.
+    """
+    providers: dict[str, IndicatorProvider] = app.extensions.setdefault(_PROVIDERS, {})
     if source in providers:
         raise ValueError(f"a provider for {source} is already registered")
     providers[source] = provider
+    vocabulary: dict[str, SourceVocabulary] = app.extensions.setdefault(_VOCABULARY, {})
+    vocabulary[source] = SourceVocabulary(source, dict(questions or {}))
+
+
+def providers_of(app: Flask) -> dict[str, IndicatorProvider]:
+    """Every registered provider by source (a copy)."""
+    registered: dict[str, IndicatorProvider] = app.extensions.get(_PROVIDERS, {})
+    return dict(registered)
 
 
 def provider_for(app: Flask, source: str) -> IndicatorProvider | None:
-    return app.extensions.get("indicator_providers", {}).get(source)
+    return providers_of(app).get(source)
+
+
+def declared_vocabulary(app: Flask) -> list[SourceVocabulary]:
+    """What each registered source declared: its questions and their answer codes."""
+    declared: dict[str, SourceVocabulary] = app.extensions.get(_VOCABULARY, {})
+    return list(declared.values())

@@ -2,29 +2,27 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.results.computations import count_indicator
+from portal.results.figures import IndicatorFigure, IndicatorSpec
 from portal.results.models import StaffValue
 from portal.results.providers import ComputeContext
 
 
 def staff_indicator(
-    session: Session, code: str, spec: dict[str, Any], context: ComputeContext
-) -> dict[str, Any]:
+    session: Session, code: str, spec: IndicatorSpec, context: ComputeContext
+) -> IndicatorFigure:
     """The value entered for `code` and `context.year` (no value: no data), with its source."""
     row = session.scalar(
         select(StaffValue).where(StaffValue.code == code, StaffValue.year == context.year)
     )
     if row is None:
-        return dict(count_indicator(None))
+        return count_indicator(None)
     wanted = spec.get("breakdown") or ()
     breakdown = {key: value for key, value in (row.breakdown or {}).items() if key in wanted}
-    return {
-        **count_indicator(row.value, breakdown),
-        "source_note": row.source_note,
-        "entered_at": row.entered_at.isoformat(),
-    }
+    figure = count_indicator(row.value, breakdown)
+    figure["source_note"] = row.source_note
+    figure["entered_at"] = row.entered_at.isoformat()
+    return figure

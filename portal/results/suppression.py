@@ -88,9 +88,9 @@ def plan_suppression(
         if size.valid > total.valid or size.excluded > total.excluded:
             raise ValueError(f"group {key} is larger than the total")
     for partition in partitions:
-        members = [groups[key] for key in partition if key in groups]
-        if sum(m.valid for m in members) > total.valid or (
-            sum(m.excluded for m in members) > total.excluded
+        sizes = [groups[key] for key in partition if key in groups]
+        if sum(m.valid for m in sizes) > total.valid or (
+            sum(m.excluded for m in sizes) > total.excluded
         ):
             raise ValueError(f"the members of partition {', '.join(partition)} overlap")
     if total.valid < k:

@@ -38,7 +38,7 @@ from portal.results.reporting import (
     reporting_years,
     year_results,
 )
-from portal.results.tables import Refused
+from portal.tables import Refused
 
 bp = Blueprint("results", __name__, url_prefix="/results")
 
@@ -249,7 +249,7 @@ def _imported(load: Any, success: Any) -> Any:
     if not form.validate_on_submit():
         return _data_page(400, [str(e) for errors in form.errors.values() for e in errors])
     try:
-        count = load(form.file.data.read())
+        count = load(form.file.data.read(), form.file.data.filename or None)
     except InputError as error:
         problems = getattr(error, "problems", None)
         return _data_page(
@@ -262,9 +262,10 @@ def _imported(load: Any, success: Any) -> Any:
 @bp.post("/targets/import")
 @require(can_enter_results)
 def import_targets() -> Any:
+    note = _("Imported by %(name)s", name=current_user.email)
     return _imported(
-        lambda data: targets.import_targets(
-            db_session(), data, current_user.id, _("Imported by %(name)s", name=current_user.email)
+        lambda data, source: targets.import_targets(
+            db_session(), data, current_user.id, note, source
         ),
         lambda count: _("%(count)s targets stored.", count=count),
     )
@@ -274,6 +275,8 @@ def import_targets() -> Any:
 @require(can_enter_results)
 def import_values() -> Any:
     return _imported(
-        lambda data: targets.import_values(db_session(), data, current_user.id, utcnow().date()),
+        lambda data, source: targets.import_values(
+            db_session(), data, current_user.id, utcnow().date(), source
+        ),
         lambda count: _("%(count)s values stored.", count=count),
     )

@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
 from portal.results.computations import survey_indicator
-from portal.results.partner_view import organisation_results
+from portal.results.partner_results import organisation_results
 from portal.results.providers import ComputeContext
 from portal.results.reporting import ReportingConfig
 from tests.conftest import Auth

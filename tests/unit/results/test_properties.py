@@ -8,8 +8,11 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from portal.results.computations import survey_indicator
-from portal.results.registry import NON_SUBSTANTIVE_ANSWERS, SUBSTANTIVE_ANSWERS
+from portal.results.computations import (
+    NON_SUBSTANTIVE_ANSWERS,
+    SUBSTANTIVE_ANSWERS,
+    survey_indicator,
+)
 from portal.results.suppression import GROUP_KEYS, PARTITIONS
 
 ANSWERS = (*SUBSTANTIVE_ANSWERS, *NON_SUBSTANTIVE_ANSWERS, None)

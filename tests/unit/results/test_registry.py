@@ -11,12 +11,32 @@ import yaml
 from portal.results.registry import (
     FRAMEWORKS_DIR,
     HISTORY_FILE,
+    AnswerCodes,
     Framework,
     RegistryError,
+    SourceVocabulary,
+    check_vocabulary,
     framework_for_year,
     load_frameworks,
     load_history,
 )
+
+AGREEMENT = AnswerCodes(
+    ("fully_agree", "somewhat_agree", "neither", "somewhat_disagree", "fully_disagree"),
+    ("dont_know", "not_applicable"),
+)
+# What the surveys, knowledge and staff providers declare when they register.
+VOCABULARY = [
+    SourceVocabulary(
+        "partner_survey", {"expectations_met": AGREEMENT, "recruitment_efficient": AGREEMENT}
+    ),
+    SourceVocabulary(
+        "volunteer_exit",
+        {"satisfied_experience": AGREEMENT, "development_contribution": AGREEMENT},
+    ),
+    SourceVocabulary("knowledge"),
+    SourceVocabulary("staff"),
+]
 
 ANNEX_CODES = [
     "1.1", "1.2", "1.1.1", "1.1.2", "1.1.3", "1.2.1", "1.2.2",
@@ -158,7 +178,7 @@ def broken(tmp_path: Path, which: str, /, **changes: object) -> str:
                     indicator.update(changes)
     write(tmp_path, "2022-2025", data)
     with pytest.raises(RegistryError) as error:
-        load_frameworks(tmp_path)
+        load_frameworks(tmp_path, VOCABULARY)
     return str(error.value)
 
 
@@ -254,3 +274,56 @@ def test_history_figure_of_an_unknown_indicator_is_rejected(
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     with pytest.raises(RegistryError, match=r"history\.yaml: figure 1 \(indicator 9\.9\)"):
         load_history([framework], path)
+
+
+def test_shipped_framework_matches_what_the_providers_declare(framework: Framework) -> None:
+    check_vocabulary([framework], VOCABULARY)
+    assert load_frameworks(vocabulary=VOCABULARY)[0].key == "2022-2025"
+
+
+def test_unknown_question_key_names_file_and_indicator(tmp_path: Path) -> None:
+    message = broken(tmp_path, "2.2", question_key="recruitment_fast")
+    assert message == (
+        "2022-2025.yaml: indicator 2.2: question recruitment_fast is not asked in partner_survey"
+    )
+
+
+def test_part_outside_the_declared_substantive_codes_is_rejected(tmp_path: Path) -> None:
+    message = broken(tmp_path, "1.2.2", parts=["fully_agree", "dont_know"])
+    assert message.startswith("2022-2025.yaml: indicator 1.2.2: part 'dont_know' is not")
+    assert "substantive answer code of development_contribution" in message
+
+
+def test_part_that_is_no_answer_code_at_all_is_rejected(tmp_path: Path) -> None:
+    message = broken(tmp_path, "1.2", parts=["agree_a_lot"])
+    assert "indicator 1.2: part 'agree_a_lot'" in message
+
+
+def test_source_without_a_registered_provider_is_rejected(tmp_path: Path) -> None:
+    message = broken(tmp_path, "2.1", source="erp")
+    assert message.startswith("2022-2025.yaml: indicator 2.1: source 'erp' has no registered")
+
+
+def test_question_source_indicator_without_question_key_is_rejected(tmp_path: Path) -> None:
+    data = raw_framework()
+    for outcome in data["outcomes"]:
+        for indicator in outcome.get("indicators", []):
+            if indicator["code"] == "1.2":
+                del indicator["question_key"], indicator["parts"]
+    write(tmp_path, "2022-2025", data)
+    with pytest.raises(RegistryError, match=r"indicator 1\.2: .*question_key is required"):
+        load_frameworks(tmp_path, VOCABULARY)
+
+
+def test_the_vocabulary_is_checked_only_when_given(tmp_path: Path) -> None:
+    data = raw_framework()
+    write(tmp_path, "2022-2025", data)
+    undeclared = [v for v in VOCABULARY if v.source != "knowledge"]
+    assert load_frameworks(tmp_path)[0].key == "2022-2025"
+    with pytest.raises(RegistryError, match=r"indicator 3\.1: source 'knowledge'"):
+        load_frameworks(tmp_path, undeclared)
+
+
+def test_answer_codes_must_not_repeat() -> None:
+    with pytest.raises(ValueError, match="repeat"):
+        AnswerCodes(("yes", "no"), ("no",))
