@@ -9,7 +9,8 @@ import pytest
 
 from tests.unit.knowledge.builders import write_docx_bomb
 
-SAMPLE_PDFS = Path(__file__).resolve().parents[4] / "shared" / "data" / "sample-pdfs"
+# The sample PDFs are committed once, beside the integration tests that upload them.
+SAMPLE_PDFS = Path(__file__).resolve().parents[2] / "integration" / "knowledge" / "sample-pdfs"
 
 
 def sample_pdf_paths() -> list[Path]:
@@ -18,7 +19,7 @@ def sample_pdf_paths() -> list[Path]:
 
 @pytest.fixture(scope="session")
 def sample_pdf_facts() -> dict[str, dict[str, object]]:
-    """files.json entries keyed by file name (the folder is flattened in shared/data)."""
+    """files.json entries keyed by file name (the folder is flattened)."""
     entries = json.loads((SAMPLE_PDFS / "files.json").read_text(encoding="utf-8"))["data"]
     return {Path(entry["path"]).name: entry for entry in entries}
 
