@@ -8,7 +8,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from knowledge import imports
+from knowledge import imports, uploads
 from portal.cli import command_transaction
 
 knowledge_cli = AppGroup("knowledge", help="Knowledge products: catalogue import and search index.")
@@ -26,14 +26,10 @@ knowledge_cli = AppGroup("knowledge", help="Knowledge products: catalogue import
 )
 def import_products(csv_path: Path, files_dir: Path | None) -> None:
     """Bulk-load knowledge products from a CSV file: all rows or none."""
-    config = current_app.config
+    store = uploads.FileStore.of(current_app.config)
     with command_transaction() as session:
         created = imports.import_catalogue(
-            session,
-            csv_path,
-            data_dir=Path(config["PORTAL_DATA_DIR"]),
-            files_dir=files_dir,
-            max_bytes=config["PORTAL_MAX_UPLOAD_MB"] * 1024 * 1024,
+            session, csv_path.read_bytes(), source=csv_path.name, store=store, files_dir=files_dir
         )
         count = len(created)
     click.echo(f"{count} knowledge products imported from {csv_path.name}")

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
-from pathlib import Path
 from typing import Any
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from knowledge import catalogue, permissions, products, uploads
-from knowledge.files import UploadRejected
 from knowledge.forms import ProductForm
 from knowledge.models import KnowledgeProduct, ProductRevision
 from knowledge.views import bp, choice_lists, load_product, user
@@ -27,8 +23,12 @@ from portal.i18n import current_language
 def submit() -> Any:
     form = product_form()
     if request.method == "POST" and form.validate_with_files(has_files=False):
-        created = save_product(form, None)
-        if created is not None:
+        try:
+            created = create_from(form)
+        except InputError as error:
+            show_refusal(form, error)
+        else:
+            flash_saved(created, None)
             return redirect(url_for("knowledge.product", product_id=created.id))
     return render_template("knowledge/submit.html", form=form, product=None, review_needed=False)
 
@@ -40,13 +40,16 @@ def edit(product_id: int) -> Any:
     if not permissions.can_edit_product(user(), item):
         abort(403)
     form = product_form(item)
-    if request.method == "POST":
-        if form.validate_with_files(has_files=bool(item.public_files)):
-            if save_product(form, item) is not None:
-                return redirect(url_for("knowledge.product", product_id=item.id))
-    else:
-        pending = item.pending_revision if not is_staff(user()) else None
-        form.load(pending.changes if pending else products.ProductInput.of(item).to_json())
+    if request.method == "GET":
+        form.load(edited_values(item))
+    elif form.validate_with_files(has_files=bool(item.public_files)):
+        try:
+            revision = update_from(form, item)
+        except InputError as error:
+            show_refusal(form, error)
+        else:
+            flash_saved(item, revision)
+            return redirect(url_for("knowledge.product", product_id=item.id))
     review_needed = item.status == "published" and not is_staff(user())
     return render_template(
         "knowledge/submit.html", form=form, product=item, review_needed=review_needed
@@ -94,70 +97,54 @@ def form_input(form: ProductForm) -> products.ProductInput:
     )
 
 
-def save_product(form: ProductForm, item: KnowledgeProduct | None) -> KnowledgeProduct | None:
-    """Create or edit from a valid form; None (with the errors on the form) when refused."""
-    actor, session = user(), db_session()
-    chosen = form.organisation.data if "organisation" in form else None
-    organisation_id = chosen or actor.organisation_id
-    if item is None and organisation_id is None:
-        form.errors_from("title", _("Your account belongs to no organisation; ask UNV staff."))
-        return None
-    try:
-        data = products.validate_input(form_input(form))
-    except products.FieldError as error:
-        form.errors_from(error.field, error.translated())
-        return None
-    try:
-        accepted = accept_file(form)
-    except UploadRejected as rejected:
-        form.file.errors = [_(rejected.message, **rejected.params)]
-        return None
-    data_dir = Path(current_app.config["PORTAL_DATA_DIR"])
-    try:
-        if item is None:
-            status = "draft" if request.form.get("action") == "draft" else "submitted"
-            item = products.create_product(
-                session, actor, data, organisation_id=organisation_id, status=status
-            )
-            revision: ProductRevision | None = None
-        else:
-            if chosen:
-                item.organisation_id = chosen
-            revision = products.update_product(session, actor, item, data, direct=is_staff(actor))
-        if accepted is not None:
-            uploads.add_file(session, actor, item, accepted, revision=revision)
-    except BaseException as error:
-        if accepted is not None:
-            uploads.discard_upload(data_dir, accepted)
-        if isinstance(error, InputError):
-            form.errors_from("title", error.translated())
-            return None
-        raise
-    flash_saved(item, revision)
-    return item
+def create_from(form: ProductForm) -> KnowledgeProduct:
+    """The create-product action with what the form says (a draft when saved as one)."""
+    return products.create_product(
+        db_session(),
+        user(),
+        form_input(form),
+        organisation_id=chosen_organisation(form),
+        status="draft" if request.form.get("action") == "draft" else "submitted",
+        file=incoming_file(form),
+    )
 
 
-def accept_file(form: ProductForm) -> uploads.AcceptedFile | None:
-    """The checked and stored upload, or None without one; raises UploadRejected when refused."""
+def update_from(form: ProductForm, item: KnowledgeProduct) -> ProductRevision | None:
+    """The edit action with what the form says; staff change a published product directly."""
+    return products.update_product(
+        db_session(),
+        user(),
+        item,
+        form_input(form),
+        direct=is_staff(user()),
+        organisation_id=chosen_organisation(form),
+        file=incoming_file(form),
+    )
+
+
+def chosen_organisation(form: ProductForm) -> int | None:
+    """The organisation staff credit the product to; contributors' forms have no such field."""
+    chosen: int | None = form.organisation.data if "organisation" in form else None
+    return chosen or None
+
+
+def incoming_file(form: ProductForm) -> uploads.IncomingFile | None:
     upload = form.file.data
     if not upload:
         return None
-    data_dir = Path(current_app.config["PORTAL_DATA_DIR"])
-    temporary_dir = data_dir / "tmp"
-    temporary_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-    descriptor, name = tempfile.mkstemp(dir=temporary_dir, prefix="upload-")
-    temporary = Path(name)
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            upload.save(handle)
-        return uploads.accept_upload(
-            data_dir,
-            temporary,
-            upload.filename or "",
-            max_bytes=current_app.config["PORTAL_MAX_UPLOAD_MB"] * 1024 * 1024,
-        )
-    finally:
-        temporary.unlink(missing_ok=True)
+    store = uploads.FileStore.of(current_app.config)
+    return uploads.IncomingFile(store, upload.filename or "", upload.stream)
+
+
+def edited_values(item: KnowledgeProduct) -> dict[str, Any]:
+    """A contributor edits her pending revision if there is one; staff edit the product."""
+    pending = item.pending_revision if not is_staff(user()) else None
+    return pending.changes if pending else products.ProductInput.of(item).to_json()
+
+
+def show_refusal(form: ProductForm, error: InputError) -> None:
+    """The action's refusal next to the field it names (the title when it names none)."""
+    form.errors_from(getattr(error, "field", "title"), error.translated())
 
 
 def flash_saved(item: KnowledgeProduct, revision: ProductRevision | None) -> None:

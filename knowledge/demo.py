@@ -251,7 +251,7 @@ def load_demo(session: Session, app: Flask) -> None:
         ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool,
     ):
         # Text extraction runs one subprocess per file; in parallel the demo loads in seconds.
-        uploads = dict(
+        accepted = dict(
             zip(
                 (row[8] for row in rows if row[10]),
                 pool.map(
@@ -261,18 +261,15 @@ def load_demo(session: Session, app: Flask) -> None:
                 strict=True,
             )
         )
-    try:
-        for row in rows:
-            _create(
-                session,
-                row,
-                uploads.get(row[8]),
-                contributor if row[0] == "ECU-MIES" else staff if row[0] == "UNV" else None,
-            )
-    except BaseException:
-        for accepted in uploads.values():
-            uploads.discard_upload(data_dir, accepted)
-        raise
+    for upload in accepted.values():
+        uploads.remove_unless_committed(session, data_dir, upload)
+    for row in rows:
+        _create(
+            session,
+            row,
+            accepted.get(row[8]),
+            contributor if row[0] == "ECU-MIES" else staff if row[0] == "UNV" else None,
+        )
     _load_support(session)
 
 
@@ -288,7 +285,6 @@ def _create(
         organisation_id=organisation.id,
         status=status,
         rejection_reason=REJECTION if status == "rejected" else None,
-        origin="demo",
     )
     if upload is not None:
         uploads.add_file(session, actor, product, upload)

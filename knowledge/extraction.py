@@ -11,7 +11,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from knowledge.files import KINDS, N_
+from knowledge.file_rules import KINDS
+from portal.markers import N_
 
 logger = logging.getLogger(__name__)
 

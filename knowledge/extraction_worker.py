@@ -19,6 +19,7 @@ import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from functools import partial
 from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import Element
@@ -78,7 +79,7 @@ def read_pdf(path: Path, sink: TextSink) -> None:
         if not opened:
             raise _Encrypted
     for page in reader.pages:
-        _add_piece(sink, lambda page=page: page.extract_text() or "")
+        _add_piece(sink, partial(_page_text, page))
         if sink.full:
             return
 
@@ -152,7 +153,7 @@ def read_plain_text(path: Path, sink: TextSink) -> None:
         # At most four bytes per character: reading more could only be thrown away.
         raw = stream.read(sink.max_chars * 4 + 4)
         complete = not stream.read(1)
-    # The same rule as knowledge.files.detect_text_encoding, which accepted the file.
+    # The same rule as knowledge.file_checks.detect_text_encoding, which accepted the file.
     utf16 = raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
     decoder = codecs.getincrementaldecoder("utf-16" if utf16 else "utf-8-sig")(errors="replace")
     text = decoder.decode(raw, final=complete)
@@ -181,6 +182,11 @@ PARSER_MODULES = {
     "csv": "codecs",
     "txt": "codecs",
 }
+
+
+def _page_text(page: Any) -> str:
+    text: str = page.extract_text() or ""
+    return text
 
 
 def _add_piece(sink: TextSink, read: Callable[[], str]) -> None:

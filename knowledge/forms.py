@@ -21,7 +21,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from knowledge.products import LICENCES, MAX_ABSTRACT, MAX_TITLE
+from knowledge.product_input import LICENCES, MAX_ABSTRACT, MAX_TITLE
 
 PRODUCT_TYPE_LABELS = {
     "research": _l("Research"),
@@ -168,7 +168,7 @@ class ProductForm(FlaskForm):
 
     def validate_with_files(self, *, has_files: bool) -> bool:
         """A product needs a file or a link to be worth reading."""
-        valid = self.validate()
+        valid = bool(self.validate())
         if valid and not has_files and not self.url.data and not self.file.data:
             self.file.errors = [_l("Give a file, a link to the product, or both.")]
             return False

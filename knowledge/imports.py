@@ -1,25 +1,30 @@
 """Bulk import of an existing catalogue of knowledge products from CSV: all rows or none.
 
 Columns (CONTRACT.md): title, abstract, product_type, language, publication_date, organisation,
-countries, sdgs, status, volunteering_integrated, url, file. Every row is checked (files
-included) before anything is stored; a bad row is reported by line number and column.
+countries, sdgs, status, volunteering_integrated, url, file. The file is read by the portal's one
+table reader and every row is checked (files included) before anything is stored; a file with any
+bad cell is refused whole (portal.tables.Refused, naming line and column). Each row is then
+created by the same action as the web form, knowledge.products.create_product.
 """
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from knowledge import products, uploads
-from knowledge.files import UploadRejected, check_upload
+from knowledge.file_checks import check_upload
+from knowledge.file_rules import UploadRejected
 from knowledge.models import KnowledgeProduct
-from portal.errors import InputError
+from knowledge.product_input import FieldError, ProductInput, validate_input
+from portal.markers import N_
 from portal.models import Organisation
+from portal.tables import Problem, Refused, Row, read_table
 
 COLUMNS = (
     "title",
@@ -36,50 +41,25 @@ COLUMNS = (
     "file",
 )
 REQUIRED = ("title", "product_type", "language", "publication_date", "organisation")
+OPTIONAL = tuple(column for column in COLUMNS if column not in REQUIRED)
 IMPORT_STATES = ("published", "submitted", "rejected")
 IMPORTED_REJECTION = "Rejected before the catalogue was imported."
-MAX_REPORTED = 10
-
-
-@dataclass(frozen=True)
-class ImportProblem:
-    line: int
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"line {self.line}, column {self.column}: {self.message}"
-
-
-class ImportFailed(InputError):
-    """The file has problems; nothing was imported. `problems` lists every one found."""
-
-    def __init__(self, source: str, problems: list[ImportProblem]) -> None:
-        shown = "; ".join(str(problem) for problem in problems[:MAX_REPORTED])
-        more = len(problems) - MAX_REPORTED
-        if more > 0:
-            shown += f"; and {more} more"
-        super().__init__(
-            "%(count)s problem(s) in %(source)s, nothing imported: %(details)s",
-            count=len(problems),
-            source=source,
-            details=shown,
-        )
-        self.problems = problems
+FLAGS = {"": None, "yes": True, "no": False}
 
 
 @dataclass(frozen=True)
 class CatalogueRow:
     line: int
-    data: products.ProductInput
+    data: ProductInput
     organisation_id: int
     status: str
     file: Path | None
 
 
-class _RowProblem(Exception):  # noqa: N818 - carries one problem out of the row parser
-    def __init__(self, column: str, message: str) -> None:
-        self.problem = (column, message)
+class _BadCell(Exception):  # noqa: N818 - carries one problem out of the row parser
+    def __init__(self, column: str, message: str, **params: Any) -> None:
+        super().__init__(message)
+        self.column, self.message, self.params = column, message, params
 
 
 def _split(cell: str) -> list[str]:
@@ -90,162 +70,135 @@ def _date(cell: str) -> date:
     try:
         return date.fromisoformat(cell.strip())
     except ValueError:
-        raise _RowProblem("publication_date", f"{cell!r} is not a date (YYYY-MM-DD)") from None
+        raise _BadCell(
+            "publication_date", N_("%(value)s is not a date in the form YYYY-MM-DD."), value=cell
+        ) from None
 
 
 def _sdgs(cell: str) -> tuple[int, ...]:
     numbers = []
     for part in _split(cell):
         if not part.isdigit():
-            raise _RowProblem("sdgs", f"{part!r} is not an SDG number (1 to 17)")
+            raise _BadCell("sdgs", N_("%(value)s is not an SDG (1 to 17)."), value=part)
         numbers.append(int(part))
     return tuple(numbers)
 
 
-def _flag(cell: str) -> bool | None:
-    text = cell.strip().lower()
-    if text not in ("", "yes", "no"):
-        raise _RowProblem("volunteering_integrated", f"{cell!r} is neither yes nor no")
-    return None if not text else text == "yes"
+def _choice(column: str, cell: str, allowed: tuple[str, ...]) -> str:
+    value = cell.strip().lower()
+    if value not in allowed:
+        raise _BadCell(
+            column,
+            N_("%(value)s is not one of %(allowed)s."),
+            value=cell,
+            allowed=", ".join(choice for choice in allowed if choice),
+        )
+    return value
 
 
 def _file(cell: str, files_dir: Path | None, max_bytes: int) -> Path | None:
     if not cell.strip():
         return None
     if files_dir is None:
-        raise _RowProblem("file", "a file is named but no --files-dir was given")
+        raise _BadCell("file", N_("A file is named but no --files-dir was given."))
     root = files_dir.resolve()
     path = (root / cell.strip()).resolve()
     if not path.is_relative_to(root):
-        raise _RowProblem("file", f"{cell!r} is outside the files directory")
+        raise _BadCell("file", N_("%(value)s is outside the files directory."), value=cell)
     if not path.is_file():
-        raise _RowProblem("file", f"{cell!r} does not exist in the files directory")
+        raise _BadCell("file", N_("%(value)s does not exist in the files directory."), value=cell)
     try:
         check_upload(path, path.name, max_bytes)
     except UploadRejected as rejected:
-        raise _RowProblem("file", str(rejected)) from None
+        raise _BadCell("file", rejected.message, **rejected.params) from None
     return path
 
 
 def _row(
-    line: int,
-    cells: dict[str, str],
+    row: Row,
     organisations: dict[str, int],
     files_dir: Path | None,
     max_bytes: int,
     today: date | None,
 ) -> CatalogueRow:
+    cells = row.cells
     for column in REQUIRED:
-        if not cells.get(column, "").strip():
-            raise _RowProblem(column, "a value is required")
-    code = cells["organisation"].strip()
+        if not cells[column]:
+            raise _BadCell(column, N_("This cell must not be empty."))
+    code = cells["organisation"]
     if code not in organisations:
-        raise _RowProblem("organisation", f"unknown organisation code {code!r}")
-    status = cells.get("status", "").strip().lower() or "published"
-    if status not in IMPORT_STATES:
-        raise _RowProblem("status", f"{status!r} is not one of {', '.join(IMPORT_STATES)}")
-    data = products.ProductInput(
+        raise _BadCell(
+            "organisation", N_("%(value)s is not a known organisation code."), value=code
+        )
+    status = _choice("status", cells.get("status", ""), ("", *IMPORT_STATES)) or "published"
+    flag = cells.get("volunteering_integrated", "")
+    flag = _choice("volunteering_integrated", flag, tuple(FLAGS))
+    data = ProductInput(
         title=cells["title"],
         abstract=cells.get("abstract", ""),
-        product_type=cells["product_type"].strip(),
-        language=cells["language"].strip(),
+        product_type=cells["product_type"],
+        language=cells["language"],
         publication_date=_date(cells["publication_date"]),
         countries=tuple(_split(cells.get("countries", ""))),
         sdgs=_sdgs(cells.get("sdgs", "")),
-        url=cells.get("url", "").strip() or None,
-        volunteering_integrated=_flag(cells.get("volunteering_integrated", "")),
+        url=cells.get("url", "") or None,
+        volunteering_integrated=FLAGS[flag],
     )
     try:
-        data = products.validate_input(data, today=today)
-    except products.FieldError as error:
-        raise _RowProblem(error.field, str(error)) from None
+        data = validate_input(data, today=today)
+    except FieldError as error:
+        raise _BadCell(error.field, error.message, **error.params) from None
     path = _file(cells.get("file", ""), files_dir, max_bytes)
-    return CatalogueRow(line, data, organisations[code], status, path)
+    return CatalogueRow(row.line, data, organisations[code], status, path)
 
 
 def read_catalogue(
     session: Session,
-    csv_path: Path,
+    data: bytes,
     *,
+    source: str,
     files_dir: Path | None,
     max_bytes: int,
     today: date | None = None,
 ) -> list[CatalogueRow]:
-    """Parse and check every row; raises ImportFailed listing all problems found."""
+    """Parse and check every row; raises Refused naming every bad cell (one per row)."""
+    table = read_table(data, REQUIRED, OPTIONAL, source=source, xlsx=False)
     organisations = {
         code: id_ for code, id_ in session.execute(select(Organisation.code, Organisation.id))
     }
-    problems: list[ImportProblem] = []
     rows: list[CatalogueRow] = []
-    start = 1
-    try:
-        with csv_path.open(encoding="utf-8-sig", newline="") as handle:
-            reader = csv.DictReader(handle, restkey="\x00extra")
-            header = [name.strip() for name in reader.fieldnames or []]
-            unknown = [name for name in header if name not in COLUMNS]
-            missing = [name for name in REQUIRED if name not in header]
-            if unknown or missing or len(set(header)) != len(header):
-                raise ImportFailed(csv_path.name, [_header_problem(header, unknown, missing)])
-            reader.fieldnames = header
-            start = 2
-            for cells in reader:
-                if "\x00extra" in cells:
-                    problems.append(ImportProblem(start, "-", "more cells than columns"))
-                elif any((value or "").strip() for value in cells.values()):
-                    try:
-                        row = _row(
-                            start,
-                            {key: value or "" for key, value in cells.items()},
-                            organisations,
-                            files_dir,
-                            max_bytes,
-                            today,
-                        )
-                        rows.append(row)
-                    except _RowProblem as error:
-                        problems.append(ImportProblem(start, *error.problem))
-                start = reader.line_num + 1
-    except UnicodeDecodeError:
-        raise ImportFailed(
-            csv_path.name, [ImportProblem(1, "-", "the file is not UTF-8")]
-        ) from None
-    except csv.Error as error:
-        raise ImportFailed(csv_path.name, [ImportProblem(start, "-", str(error))]) from None
+    problems: list[Problem] = []
+    for row in table.rows:
+        try:
+            rows.append(_row(row, organisations, files_dir, max_bytes, today))
+        except _BadCell as bad:
+            problems.append(Problem(bad.message, bad.params, row.line, bad.column))
     if problems:
-        raise ImportFailed(csv_path.name, problems)
-    if not rows:
-        raise ImportFailed(csv_path.name, [ImportProblem(2, "-", "the file has no products")])
+        raise Refused(problems, source)
     return rows
-
-
-def _header_problem(header: list[str], unknown: list[str], missing: list[str]) -> ImportProblem:
-    if unknown:
-        return ImportProblem(1, ", ".join(unknown), "unknown column(s)")
-    if missing:
-        return ImportProblem(1, ", ".join(missing), "required column(s) missing")
-    duplicated = sorted({name for name in header if header.count(name) > 1})
-    return ImportProblem(1, ", ".join(duplicated), "column(s) given twice")
 
 
 def import_catalogue(
     session: Session,
-    csv_path: Path,
+    data: bytes,
     *,
-    data_dir: Path,
+    source: str,
+    store: uploads.FileStore,
     files_dir: Path | None,
-    max_bytes: int,
     today: date | None = None,
 ) -> list[KnowledgeProduct]:
     """Create every product of the file in the caller's transaction, or raise and store nothing.
 
-    Files are stored as each row is created; on any failure those already stored are removed
-    (the caller's transaction rolls back the rows).
+    Each row goes through create_product with no actor (the command line); a stored file is
+    removed again when the transaction does not commit.
     """
-    rows = read_catalogue(session, csv_path, files_dir=files_dir, max_bytes=max_bytes, today=today)
-    stored: list[uploads.AcceptedFile] = []
+    rows = read_catalogue(
+        session, data, source=source, files_dir=files_dir, max_bytes=store.max_bytes, today=today
+    )
     created: list[KnowledgeProduct] = []
-    try:
-        for row in rows:
+    for row in rows:
+        file = uploads.IncomingFile(store, row.file.name, row.file) if row.file else None
+        try:
             product = products.create_product(
                 session,
                 None,
@@ -253,22 +206,11 @@ def import_catalogue(
                 organisation_id=row.organisation_id,
                 status=row.status,
                 rejection_reason=IMPORTED_REJECTION if row.status == "rejected" else None,
-                origin="import",
+                file=file,
                 today=today,
             )
-            if row.file is not None:
-                try:
-                    accepted = uploads.accept_upload(
-                        data_dir, row.file, row.file.name, max_bytes=max_bytes
-                    )
-                except UploadRejected as rejected:
-                    problem = ImportProblem(row.line, "file", str(rejected))
-                    raise ImportFailed(csv_path.name, [problem]) from None
-                stored.append(accepted)
-                uploads.add_file(session, None, product, accepted)
-            created.append(product)
-    except BaseException:
-        for accepted in stored:
-            uploads.discard_upload(data_dir, accepted)
-        raise
+        except FieldError as error:
+            problem = Problem(error.message, error.params, row.line, error.field)
+            raise Refused([problem], source) from None
+        created.append(product)
     return created

@@ -20,7 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from knowledge.extraction import STATUSES
-from knowledge.files import KINDS
+from knowledge.file_rules import KINDS
 from portal.db import Base, UTCDateTime, utcnow
 from portal.models import Organisation, User
 
@@ -44,6 +44,8 @@ TEXT_STATUSES = STATUSES
 RECIPIENT_KINDS = ("unct", "un_entity", "member_state")
 SUPPORT_PROCESSES = ("cca_unsdcf", "national_policy")
 OUTBOX_ACTIONS = ("upsert", "delete")
+# The object_type of the audit rows about a product, its files and its revisions.
+PRODUCT_AUDIT_TYPE = "knowledge_product"
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:

@@ -1,7 +1,9 @@
-"""Moderation of knowledge products: submit, publish, reject, withdraw and review revisions.
+"""Moderation actions on knowledge products: submit, publish, reject, withdraw, review revisions.
 
-Every transition is checked against the current state, written to the audit log and to the
-search outbox in the caller's transaction. Services flush, never commit.
+Every transition is checked against the current state before anything changes, then written to
+the audit log and the search outbox in the caller's transaction (flushed, never committed). The
+decisions (publish, reject, approve or reject a revision) queue their mail to the contributor,
+sent once the transaction commits, whichever door took the decision.
 """
 
 from __future__ import annotations
@@ -12,11 +14,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from knowledge import permissions
-from knowledge.files import N_
-from knowledge.models import KnowledgeProduct, ProductRevision, enqueue_index
-from knowledge.products import ProductInput, apply_input, audit, validate_input
+from knowledge.models import PRODUCT_AUDIT_TYPE, KnowledgeProduct, ProductRevision, enqueue_index
+from knowledge.product_input import ProductInput, apply_input, validate_input
+from portal import audit, mail
 from portal.db import utcnow
 from portal.errors import InputError
+from portal.markers import N_
 from portal.models import User
 
 MAX_REASON = 2_000
@@ -36,18 +39,44 @@ def _four_eyes(allowed: bool) -> None:
         raise InputError(N_("Another staff member must review what you submitted yourself."))
 
 
+def _record(
+    session: Session, actor: User, action: str, product_id: int, **details: str | int
+) -> None:
+    audit.record(session, actor, f"knowledge.{action}", PRODUCT_AUDIT_TYPE, product_id, **details)
+    enqueue_index(session, product_id)
+
+
+def _tell_contributor(
+    session: Session, product: KnowledgeProduct, template: str, **context: object
+) -> None:
+    """Queue the decision mail to whoever submitted the product, in their language."""
+    contributor = product.submitted_by
+    if contributor is None or not contributor.active:
+        return
+    mail.queue(
+        session,
+        template,
+        contributor.email,
+        contributor.locale,
+        user=contributor,
+        product=product,
+        product_url=mail.absolute_url("knowledge.product", product_id=product.id),
+        edit_url=mail.absolute_url("knowledge.edit", product_id=product.id),
+        **context,
+    )
+
+
 def submit(session: Session, actor: User, product: KnowledgeProduct) -> None:
     """A draft goes to the review queue."""
     if product.status != "draft":
         raise InputError(N_("Only a draft can be submitted for review."))
     product.status, product.submitted_at = "submitted", utcnow()
     product.submitted_by_id = product.submitted_by_id or actor.id
-    audit(session, actor, "product.submitted", product.id)
-    enqueue_index(session, product.id)
+    _record(session, actor, "product.submitted", product.id)
 
 
 def publish(session: Session, actor: User, product: KnowledgeProduct) -> None:
-    """Make a submitted product public (and counted by the outcome-3 indicators)."""
+    """Make a submitted product public (and counted by the outcome-3 indicators); mail it."""
     _four_eyes(permissions.can_publish(actor, product))
     if product.status != "submitted":
         raise InputError(N_("This product is not waiting for review."))
@@ -57,18 +86,22 @@ def publish(session: Session, actor: User, product: KnowledgeProduct) -> None:
     product.status, product.reviewer_id, product.reviewed_at = "published", actor.id, now
     product.published_at = product.published_at or now
     product.rejection_reason = None
-    audit(session, actor, "product.published", product.id)
-    enqueue_index(session, product.id)
+    _record(session, actor, "product.published", product.id)
+    _tell_contributor(session, product, "knowledge_published", revision=False)
 
 
 def reject(session: Session, actor: User, product: KnowledgeProduct, reason: str) -> None:
+    """Send a submitted product back with the reason, which the contributor is mailed."""
     _four_eyes(permissions.can_reject(actor, product))
     if product.status != "submitted":
         raise InputError(N_("This product is not waiting for review."))
     product.rejection_reason = _reason(reason)
     product.status, product.reviewer_id, product.reviewed_at = "rejected", actor.id, utcnow()
-    audit(session, actor, "product.rejected", product.id, reason=product.rejection_reason)
-    enqueue_index(session, product.id)
+    # The reason is free text kept on the product; the audit row holds identifiers only.
+    _record(session, actor, "product.rejected", product.id)
+    _tell_contributor(
+        session, product, "knowledge_rejected", revision=False, reason=product.rejection_reason
+    )
 
 
 def withdraw(session: Session, actor: User, product: KnowledgeProduct, reason: str = "") -> None:
@@ -82,12 +115,11 @@ def withdraw(session: Session, actor: User, product: KnowledgeProduct, reason: s
     if revision is not None:
         revision.state, revision.reviewed_at = "rejected", utcnow()
         revision.reviewer_id, revision.rejection_reason = actor.id, "withdrawn"
-    audit(session, actor, "product.withdrawn", product.id, previous=previous)
-    enqueue_index(session, product.id)
+    _record(session, actor, "product.withdrawn", product.id, previous=previous)
 
 
 def approve_revision(session: Session, actor: User, revision: ProductRevision) -> None:
-    """The proposed metadata and files replace the published ones."""
+    """The proposed metadata and files replace the published ones; the contributor is mailed."""
     _four_eyes(permissions.can_review_revision(actor, revision))
     if revision.state != "pending" or revision.product.status != "published":
         raise InputError(N_("This revision is not waiting for review."))
@@ -97,26 +129,25 @@ def approve_revision(session: Session, actor: User, revision: ProductRevision) -
         product_file.revision = None
     revision.state, revision.reviewer_id, revision.reviewed_at = "approved", actor.id, utcnow()
     product.reviewer_id, product.reviewed_at = actor.id, revision.reviewed_at
-    audit(session, actor, "revision.approved", product.id, revision_id=revision.id)
-    enqueue_index(session, product.id)
+    _record(session, actor, "revision.approved", product.id, revision_id=revision.id)
+    _tell_contributor(session, product, "knowledge_published", revision=True)
 
 
 def reject_revision(session: Session, actor: User, revision: ProductRevision, reason: str) -> None:
-    """The published version stays as it was; the revision's files stay hidden."""
+    """The published version stays as it was, the revision's files stay hidden; mailed."""
     _four_eyes(permissions.can_review_revision(actor, revision))
     if revision.state != "pending":
         raise InputError(N_("This revision is not waiting for review."))
     revision.rejection_reason = _reason(reason)
     revision.state, revision.reviewer_id, revision.reviewed_at = "rejected", actor.id, utcnow()
-    audit(
+    _record(session, actor, "revision.rejected", revision.product_id, revision_id=revision.id)
+    _tell_contributor(
         session,
-        actor,
-        "revision.rejected",
-        revision.product_id,
-        revision_id=revision.id,
+        revision.product,
+        "knowledge_rejected",
+        revision=True,
         reason=revision.rejection_reason,
     )
-    enqueue_index(session, revision.product_id)
 
 
 @dataclass(frozen=True)

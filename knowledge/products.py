@@ -1,264 +1,48 @@
-"""Creating and editing knowledge products, and revisions of published products."""
+"""Actions on knowledge products: create (or submit) one with its file, edit it, propose a revision.
+
+Each action checks its rules before it changes anything, flushes (never commits), writes its audit
+rows with portal.audit and queues the search index update; web form and catalogue import alike.
+"""
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime
-from functools import cache
+from datetime import date
 from typing import Any
-from urllib.parse import urlsplit
 
-from babel import Locale
 from sqlalchemy.orm import Session
 
-from knowledge.files import N_
-from knowledge.models import (
-    FLAGGED_TYPES,
-    PRODUCT_TYPES,
-    KnowledgeProduct,
-    ProductCountry,
-    ProductRevision,
-    ProductSdg,
-    enqueue_index,
+from knowledge import uploads
+from knowledge.models import PRODUCT_AUDIT_TYPE, KnowledgeProduct, ProductRevision, enqueue_index
+from knowledge.product_input import (
+    FieldError,
+    ProductInput,
+    apply_input,
+    language_name,
+    product_languages,
+    split_themes,
+    validate_input,
 )
-from knowledge.sdgs import is_sdg
-from portal.countries import is_country
+from portal import audit
+from portal.auth.permissions import is_staff
 from portal.db import utcnow
 from portal.errors import InputError
-from portal.models import AuditEvent, User
+from portal.markers import N_
+from portal.models import User
 
-LICENCES = ("cc-by-4.0", "cc-by-sa-4.0", "cc-by-nc-4.0", "cc-by-nc-nd-4.0", "cc0", "copyright")
-MAX_TITLE = 300
-MAX_ABSTRACT = 10_000
-MAX_THEMES = 10
-MAX_THEME = 80
-EARLIEST_DATE = date(1900, 1, 1)
-AUDIT_TYPE = "knowledge_product"
+__all__ = [
+    "FieldError",
+    "ProductInput",
+    "create_product",
+    "language_name",
+    "product_languages",
+    "propose_revision",
+    "revision_differences",
+    "split_themes",
+    "update_product",
+    "validate_input",
+]
 
-
-@cache
-def product_languages() -> frozenset[str]:
-    """ISO 639-1 codes (two lower-case letters) that have a name in the CLDR data."""
-    return frozenset(
-        code
-        for code in Locale("en").languages
-        if len(code) == 2 and code.isalpha() and code.islower()
-    )
-
-
-def language_name(code: str, locale: str) -> str:
-    """The language's name in the reader's language, e.g. "portugués" for pt in Spanish."""
-    try:
-        names = Locale.parse(locale[:2]).languages
-    except (ValueError, TypeError):
-        names = Locale("en").languages
-    return names.get(code) or Locale("en").languages.get(code) or code
-
-
-class FieldError(InputError):
-    """Bad input about one field; `field` names the form field or import column that is wrong."""
-
-    def __init__(self, field: str, message: str, **params: Any) -> None:
-        super().__init__(message, **params)
-        self.field = field
-
-
-@dataclass(frozen=True)
-class ProductInput:
-    """The metadata a contributor gives; validated by `validate_input`."""
-
-    title: str
-    abstract: str
-    product_type: str
-    language: str
-    publication_date: date
-    countries: tuple[str, ...] = ()
-    sdgs: tuple[int, ...] = ()
-    themes: tuple[str, ...] = ()
-    url: str | None = None
-    licence: str | None = None
-    volunteering_integrated: bool | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "title": self.title,
-            "abstract": self.abstract,
-            "product_type": self.product_type,
-            "language": self.language,
-            "publication_date": self.publication_date.isoformat(),
-            "countries": list(self.countries),
-            "sdgs": list(self.sdgs),
-            "themes": list(self.themes),
-            "url": self.url,
-            "licence": self.licence,
-            "volunteering_integrated": self.volunteering_integrated,
-        }
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> ProductInput:
-        return cls(
-            **{
-                **data,
-                "publication_date": date.fromisoformat(data["publication_date"]),
-                "countries": tuple(data["countries"]),
-                "sdgs": tuple(data["sdgs"]),
-                "themes": tuple(data["themes"]),
-            }
-        )
-
-    @classmethod
-    def of(cls, product: KnowledgeProduct) -> ProductInput:
-        return cls(
-            title=product.title,
-            abstract=product.abstract,
-            product_type=product.product_type,
-            language=product.language,
-            publication_date=product.publication_date,
-            countries=tuple(product.countries),
-            sdgs=tuple(product.sdgs),
-            themes=tuple(product.themes or ()),
-            url=product.url,
-            licence=product.licence,
-            volunteering_integrated=product.volunteering_integrated,
-        )
-
-
-def split_themes(text: str) -> tuple[str, ...]:
-    """Themes typed as "youth, climate; gender" become ("youth", "climate", "gender")."""
-    seen: dict[str, str] = {}
-    for part in re.split(r"[,;\n]", text or ""):
-        theme = " ".join(part.split())
-        if theme and theme.casefold() not in seen:
-            seen[theme.casefold()] = theme
-    return tuple(seen.values())
-
-
-def validate_input(data: ProductInput, *, today: date | None = None) -> ProductInput:
-    """Check every field and return the normalised input, or raise FieldError."""
-    today = today or datetime.now(UTC).date()
-    title = " ".join(data.title.split())
-    if not title:
-        raise FieldError("title", N_("A title is required."))
-    if len(title) > MAX_TITLE:
-        raise FieldError("title", N_("The title is longer than %(max)s characters."), max=MAX_TITLE)
-    abstract = data.abstract.strip()
-    if len(abstract) > MAX_ABSTRACT:
-        raise FieldError(
-            "abstract", N_("The abstract is longer than %(max)s characters."), max=MAX_ABSTRACT
-        )
-    if data.product_type not in PRODUCT_TYPES:
-        raise FieldError(
-            "product_type", N_("Unknown product type %(value)s."), value=data.product_type
-        )
-    language = data.language.strip().lower()
-    if language not in product_languages():
-        raise FieldError(
-            "language", N_("Unknown language code %(value)s (ISO 639-1)."), value=data.language
-        )
-    if not EARLIEST_DATE <= data.publication_date <= today:
-        raise FieldError(
-            "publication_date", N_("The publication date must be between 1900 and today.")
-        )
-    countries = tuple(dict.fromkeys(code.strip().upper() for code in data.countries))
-    for code in countries:
-        if not is_country(code):
-            raise FieldError(
-                "countries", N_("Unknown country code %(value)s (ISO 3166 alpha-3)."), value=code
-            )
-    if data.product_type in FLAGGED_TYPES and not countries:
-        raise FieldError(
-            "countries", N_("Voluntary national reviews and UNSDCF documents need their country.")
-        )
-    sdgs = tuple(sorted(set(data.sdgs)))
-    for number in sdgs:
-        if not is_sdg(number):
-            raise FieldError("sdgs", N_("%(value)s is not an SDG (1 to 17)."), value=number)
-    return replace(
-        data,
-        title=title,
-        abstract=abstract,
-        language=language,
-        countries=countries,
-        sdgs=sdgs,
-        themes=_valid_themes(data.themes),
-        url=_valid_url(data.url),
-        licence=_valid_licence(data.licence),
-        volunteering_integrated=_valid_flag(data.product_type, data.volunteering_integrated),
-    )
-
-
-def _valid_themes(themes: tuple[str, ...]) -> tuple[str, ...]:
-    themes = split_themes(";".join(themes))
-    if len(themes) > MAX_THEMES:
-        raise FieldError("themes", N_("Give at most %(max)s themes."), max=MAX_THEMES)
-    if any(len(theme) > MAX_THEME for theme in themes):
-        raise FieldError("themes", N_("A theme is longer than %(max)s characters."), max=MAX_THEME)
-    return themes
-
-
-def _valid_url(url: str | None) -> str | None:
-    url = (url or "").strip()
-    if not url:
-        return None
-    parts = urlsplit(url)
-    # Only web links: javascript:, data: or file: links would run or leak in readers' browsers.
-    if parts.scheme not in ("http", "https") or not parts.hostname or len(url) > 500:
-        raise FieldError("url", N_("The link must be a web address starting with https://."))
-    return url
-
-
-def _valid_licence(licence: str | None) -> str | None:
-    if not licence:
-        return None
-    if licence not in LICENCES:
-        raise FieldError("licence", N_("Unknown licence %(value)s."), value=licence)
-    return licence
-
-
-def _valid_flag(product_type: str, flag: bool | None) -> bool | None:
-    if flag is not None and product_type not in FLAGGED_TYPES:
-        raise FieldError(
-            "volunteering_integrated",
-            N_("Whether volunteering is integrated is asked only of VNR and UNSDCF products."),
-        )
-    return flag
-
-
-def audit(
-    session: Session, actor: User | None, action: str, product_id: int, **details: Any
-) -> None:
-    session.add(
-        AuditEvent(
-            actor_id=actor.id if actor else None,
-            action=f"knowledge.{action}",
-            object_type=AUDIT_TYPE,
-            object_id=product_id,
-            details=details,
-        )
-    )
-
-
-def apply_input(product: KnowledgeProduct, data: ProductInput) -> None:
-    """Copy validated metadata onto the product, keeping unchanged country and SDG links."""
-    product.title, product.abstract = data.title, data.abstract
-    product.product_type, product.language = data.product_type, data.language
-    product.publication_date, product.themes = data.publication_date, list(data.themes)
-    product.url, product.licence = data.url, data.licence
-    product.volunteering_integrated = data.volunteering_integrated
-    # Links are diffed rather than replaced: deleting and re-inserting the same primary key in
-    # one flush may insert first and break the key.
-    wanted_countries = set(data.countries)
-    for link in [link for link in product.country_links if link.country not in wanted_countries]:
-        product.country_links.remove(link)
-    for code in sorted(wanted_countries - set(product.countries)):
-        product.country_links.append(ProductCountry(country=code))
-    wanted_sdgs = set(data.sdgs)
-    for sdg_link in [link for link in product.sdg_links if link.sdg not in wanted_sdgs]:
-        product.sdg_links.remove(sdg_link)
-    for number in sorted(wanted_sdgs - set(product.sdgs)):
-        product.sdg_links.append(ProductSdg(sdg=number))
-    product.updated_at = utcnow()
+NEW_STATES = ("draft", "submitted", "published", "rejected")
 
 
 def create_product(
@@ -266,22 +50,27 @@ def create_product(
     actor: User | None,
     data: ProductInput,
     *,
-    organisation_id: int,
+    organisation_id: int | None = None,
     status: str = "submitted",
     rejection_reason: str | None = None,
-    origin: str = "form",
+    file: uploads.IncomingFile | None = None,
     today: date | None = None,
 ) -> KnowledgeProduct:
-    """A new product: a contributor's draft or submission, or an imported catalogue entry.
+    """A new product with its file: a contributor's draft or submission, or a catalogue entry.
 
-    Only imports create products that are already published or rejected (a decision taken
-    elsewhere); the portal's own decisions go through knowledge.moderation.
+    The product is credited to `organisation_id`, by default the actor's own organisation; only
+    staff and the command line (no actor) credit another one. Only imports create products that
+    are already published or rejected (a decision taken elsewhere); the portal's own decisions go
+    through knowledge.moderation. Audit: "knowledge.product.created", and "knowledge.file.added"
+    for the file.
     """
-    if status not in ("draft", "submitted", "published", "rejected"):
+    if status not in NEW_STATES:
         raise ValueError(f"a new product cannot be {status}")
     if status == "rejected" and not rejection_reason:
         raise ValueError("a rejected product needs its reason")
     data = validate_input(data, today=today)
+    organisation_id = _credited_organisation(actor, organisation_id)
+    accepted = uploads.accept(session, file) if file is not None else None
     now = utcnow()
     product = KnowledgeProduct(
         organisation_id=organisation_id,
@@ -294,41 +83,96 @@ def create_product(
     apply_input(product, data)
     session.add(product)
     session.flush()
-    audit(session, actor, "product.created", product.id, status=status, origin=origin)
+    audit.record(
+        session, actor, "knowledge.product.created", PRODUCT_AUDIT_TYPE, product.id, status=status
+    )
     enqueue_index(session, product.id)
+    if accepted is not None:
+        uploads.add_file(session, actor, product, accepted)
     return product
 
 
-def update_product(
-    session: Session, actor: User, product: KnowledgeProduct, data: ProductInput, *, direct: bool
-) -> ProductRevision | None:
-    """Edit a product; returns the revision when the edit waits for review instead.
+def _credited_organisation(actor: User | None, organisation_id: int | None) -> int:
+    own = actor.organisation_id if actor else None
+    if organisation_id is None:
+        if own is None:
+            raise FieldError(
+                "organisation", N_("Your account belongs to no organisation; ask UNV staff.")
+            )
+        return own
+    if actor is not None and organisation_id != own and not is_staff(actor):
+        raise FieldError(
+            "organisation", N_("Only UNV staff may credit a product to another organisation.")
+        )
+    return organisation_id
 
-    `direct` is the caller's permission to change a published product at once (staff). Anyone
-    else's edit of a published product becomes (or updates) the pending revision, and the
-    published version stays as it is until staff approve it. A rejected product edited by its
-    contributor goes back to the review queue.
+
+def update_product(
+    session: Session,
+    actor: User,
+    product: KnowledgeProduct,
+    data: ProductInput,
+    *,
+    direct: bool,
+    organisation_id: int | None = None,
+    file: uploads.IncomingFile | None = None,
+) -> ProductRevision | None:
+    """Edit a product, with a new file if given; returns the revision when the edit waits instead.
+
+    `direct` is the caller's permission to change a published product at once (staff), and the
+    only way to credit the product to another organisation. Anyone else's edit of a published
+    product becomes (or updates) the pending revision (see `propose_revision`), and the published
+    version stays until staff approve it. A rejected product edited by its contributor goes back
+    to the review queue ("knowledge.product.resubmitted" before "knowledge.product.edited").
     """
     data = validate_input(data)
     if product.status == "withdrawn":
         raise InputError(N_("A withdrawn product cannot be edited."))
+    moved = organisation_id is not None and organisation_id != product.organisation_id
+    if moved and not direct:
+        raise FieldError(
+            "organisation", N_("Only UNV staff may credit a product to another organisation.")
+        )
     if product.status == "published" and not direct:
-        return _propose_revision(session, actor, product, data)
+        return propose_revision(session, actor, product, data, file=file)
+    accepted = uploads.accept(session, file) if file is not None else None
     before = ProductInput.of(product).to_json()
     apply_input(product, data)
+    changed = sorted(key for key, value in data.to_json().items() if before[key] != value)
+    if moved and organisation_id is not None:
+        product.organisation_id = organisation_id
+        changed = sorted([*changed, "organisation"])
     if product.status == "rejected" and not direct:
         product.status, product.submitted_at = "submitted", utcnow()
         product.rejection_reason = None
-        audit(session, actor, "product.resubmitted", product.id)
-    changed = sorted(key for key, value in data.to_json().items() if before[key] != value)
-    audit(session, actor, "product.edited", product.id, fields=changed)
+        audit.record(
+            session, actor, "knowledge.product.resubmitted", PRODUCT_AUDIT_TYPE, product.id
+        )
+    audit.record(
+        session, actor, "knowledge.product.edited", PRODUCT_AUDIT_TYPE, product.id, fields=changed
+    )
     enqueue_index(session, product.id)
+    if accepted is not None:
+        uploads.add_file(session, actor, product, accepted)
     return None
 
 
-def _propose_revision(
-    session: Session, actor: User, product: KnowledgeProduct, data: ProductInput
+def propose_revision(
+    session: Session,
+    actor: User,
+    product: KnowledgeProduct,
+    data: ProductInput,
+    *,
+    file: uploads.IncomingFile | None = None,
 ) -> ProductRevision:
+    """New metadata (and a file) for a published product, waiting for staff review.
+
+    A second proposal updates the pending revision. Audit: "knowledge.revision.proposed".
+    """
+    data = validate_input(data)
+    if product.status != "published":
+        raise InputError(N_("Only a published product can have changes waiting for review."))
+    accepted = uploads.accept(session, file) if file is not None else None
     revision = product.pending_revision
     if revision is None:
         revision = ProductRevision(product=product, proposed_by_id=actor.id, changes={})
@@ -336,8 +180,17 @@ def _propose_revision(
     revision.changes, revision.proposed_by_id = data.to_json(), actor.id
     revision.created_at = utcnow()
     session.flush()
-    audit(session, actor, "revision.proposed", product.id, revision_id=revision.id)
+    audit.record(
+        session,
+        actor,
+        "knowledge.revision.proposed",
+        PRODUCT_AUDIT_TYPE,
+        product.id,
+        revision_id=revision.id,
+    )
     enqueue_index(session, product.id)
+    if accepted is not None:
+        uploads.add_file(session, actor, product, accepted, revision=revision)
     return revision
 
 

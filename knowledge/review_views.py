@@ -1,11 +1,11 @@
 """Moderation pages: the review queue, publish or reject, revisions, submitting drafts, withdrawal.
 
-Every POST here is CSRF-checked by the app-wide CSRFProtect before the view runs.
+Every POST here is CSRF-checked by the app-wide CSRFProtect before the view runs; each calls one
+action of knowledge.moderation, which also queues the decision mail to the contributor.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from functools import partial
 from typing import Any
@@ -16,33 +16,11 @@ from werkzeug.wrappers import Response
 
 from knowledge import moderation, permissions, products
 from knowledge.forms import ReasonForm, WithdrawForm
-from knowledge.models import KnowledgeProduct, ProductRevision
+from knowledge.models import ProductRevision
 from knowledge.views import bp, load_product, user
-from portal import mail
 from portal.auth.enforce import require
 from portal.db import db_session
 from portal.errors import InputError
-
-log = logging.getLogger(__name__)
-
-
-def notify_contributor(product: KnowledgeProduct, template: str, **context: Any) -> None:
-    """Tell whoever submitted the product of the decision, in their language."""
-    contributor = product.submitted_by
-    if contributor is None or not contributor.active:
-        return
-    # Sent once the decision is stored: a failed commit must not announce a decision.
-    mail.queue(
-        db_session(),
-        template,
-        contributor.email,
-        contributor.locale,
-        user=contributor,
-        product=product,
-        product_url=mail.absolute_url("knowledge.product", product_id=product.id),
-        edit_url=mail.absolute_url("knowledge.edit", product_id=product.id),
-        **context,
-    )
 
 
 def decided(action: Callable[[], None], success: str) -> bool:
@@ -91,7 +69,6 @@ def publish(product_id: int) -> Response:
     action = partial(moderation.publish, db_session(), user(), product)
     if not decided(action, _("The product is published.")):
         return redirect(url_for("knowledge.review", product_id=product_id))
-    notify_contributor(product, "knowledge_published", revision=False)
     return redirect(url_for("knowledge.review_queue"))
 
 
@@ -101,12 +78,10 @@ def reject(product_id: int) -> Any:
     product = load_product(product_id)
     if not permissions.can_reject(user(), product):
         abort(403)
-    form = ReasonForm()
-    reason = form.reason.data or ""
+    reason = ReasonForm().reason.data or ""
     action = partial(moderation.reject, db_session(), user(), product, reason)
     if not decided(action, _("The product was rejected and the contributor told why.")):
         return redirect(url_for("knowledge.review", product_id=product_id))
-    notify_contributor(product, "knowledge_rejected", revision=False, reason=reason)
     return redirect(url_for("knowledge.review_queue"))
 
 
@@ -133,7 +108,6 @@ def approve_revision(revision_id: int) -> Response:
     action = partial(moderation.approve_revision, db_session(), user(), item)
     if not decided(action, _("The changes are published.")):
         return redirect(url_for("knowledge.revision", revision_id=revision_id))
-    notify_contributor(item.product, "knowledge_published", revision=True)
     return redirect(url_for("knowledge.review_queue"))
 
 
@@ -147,7 +121,6 @@ def reject_revision(revision_id: int) -> Response:
     action = partial(moderation.reject_revision, db_session(), user(), item, reason)
     if not decided(action, _("The changes were rejected; the published version stays.")):
         return redirect(url_for("knowledge.revision", revision_id=revision_id))
-    notify_contributor(item.product, "knowledge_rejected", revision=True, reason=reason)
     return redirect(url_for("knowledge.review_queue"))
 
 

@@ -11,12 +11,13 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from knowledge.files import N_
 from knowledge.models import RECIPIENT_KINDS, SUPPORT_PROCESSES, SupportRecord
-from knowledge.products import FieldError
+from knowledge.product_input import FieldError
+from portal import audit
 from portal.countries import countries, is_country
 from portal.db import utcnow
-from portal.models import AuditEvent, Organisation, User
+from portal.markers import N_
+from portal.models import Organisation, User
 
 MAX_DESCRIPTION = 5_000
 AUDIT_TYPE = "knowledge_support_record"
@@ -92,8 +93,10 @@ def _apply(record: SupportRecord, data: SupportInput) -> None:
 
 
 def add_support(session: Session, actor: User | None, data: SupportInput) -> SupportRecord:
+    """Add a record to the register; audit "knowledge.support.added"."""
+    valid = _validated(session, data)
     record = SupportRecord(created_by_id=actor.id if actor else None)
-    _apply(record, _validated(session, data))
+    _apply(record, valid)
     session.add(record)
     session.flush()
     _audit(session, actor, "support.added", record)
@@ -103,6 +106,7 @@ def add_support(session: Session, actor: User | None, data: SupportInput) -> Sup
 def edit_support(
     session: Session, actor: User, record: SupportRecord, data: SupportInput
 ) -> SupportRecord:
+    """Correct a record of the register; audit "knowledge.support.edited"."""
     _apply(record, _validated(session, data))
     session.flush()
     _audit(session, actor, "support.edited", record)
@@ -110,14 +114,14 @@ def edit_support(
 
 
 def _audit(session: Session, actor: User | None, action: str, record: SupportRecord) -> None:
-    session.add(
-        AuditEvent(
-            actor_id=actor.id if actor else None,
-            action=f"knowledge.{action}",
-            object_type=AUDIT_TYPE,
-            object_id=record.id,
-            details={"recipient_kind": record.recipient_kind, "year": record.year},
-        )
+    audit.record(
+        session,
+        actor,
+        f"knowledge.{action}",
+        AUDIT_TYPE,
+        record.id,
+        recipient_kind=record.recipient_kind,
+        year=record.year,
     )
 
 

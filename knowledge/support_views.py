@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from knowledge import permissions, support
 from knowledge.forms import SupportForm
 from knowledge.models import SupportRecord
-from knowledge.products import FieldError
+from knowledge.product_input import FieldError
 from knowledge.views import bp, user
 from portal.auth.enforce import require
 from portal.countries import country_choices

@@ -1,23 +1,57 @@
-"""Accepting uploaded files: content check, storage under a random name, text extraction, record."""
+"""Files of knowledge products: accept an upload (spool, check, store, read its text) and record it.
+
+A stored file belongs to the transaction that accepted it: it is removed again unless that
+transaction commits, whichever door (form, import, demo) sent it.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO, Any
 
-from sqlalchemy.orm import Session
+from sqlalchemy import event
+from sqlalchemy.orm import Session, SessionTransaction
 
 from knowledge.extraction import ExtractionResult, extract_text
-from knowledge.files import (
-    CheckedFile,
-    check_upload,
-    remove_stored,
-    resolve_stored,
-    store_file,
+from knowledge.file_checks import check_upload
+from knowledge.file_rules import CheckedFile, UploadRejected
+from knowledge.file_storage import remove_stored, resolve_stored, spooled, store_file
+from knowledge.models import (
+    PRODUCT_AUDIT_TYPE,
+    KnowledgeProduct,
+    ProductFile,
+    ProductRevision,
+    enqueue_index,
 )
-from knowledge.models import KnowledgeProduct, ProductFile, ProductRevision, enqueue_index
-from knowledge.products import audit
+from knowledge.product_input import FieldError
+from portal import audit
 from portal.models import User
+
+_STORED = "knowledge_stored_files"
+
+
+@dataclass(frozen=True)
+class FileStore:
+    """Where accepted files are stored and how large an upload may be."""
+
+    data_dir: Path
+    max_bytes: int
+
+    @classmethod
+    def of(cls, config: Mapping[str, Any]) -> FileStore:
+        """The store configured by PORTAL_DATA_DIR and PORTAL_MAX_UPLOAD_MB."""
+        return cls(Path(config["PORTAL_DATA_DIR"]), int(config["PORTAL_MAX_UPLOAD_MB"]) * 1024**2)
+
+
+@dataclass(frozen=True)
+class IncomingFile:
+    """A file given with a product: its name as sent, its bytes (a stream or a file on disk)."""
+
+    store: FileStore
+    name: str
+    source: IO[bytes] | Path
 
 
 @dataclass(frozen=True)
@@ -32,10 +66,10 @@ class AcceptedFile:
 def accept_upload(
     data_dir: Path, temporary: Path, original_name: str, *, max_bytes: int
 ) -> AcceptedFile:
-    """Check an uploaded file by content, store it and read its text.
+    """Check a file on disk by content, store a copy and read its text.
 
-    Raises knowledge.files.UploadRejected (nothing stored) when the file is refused. The caller
-    removes the stored file (`discard_upload`) if its transaction does not commit.
+    Raises UploadRejected (nothing stored) when the file is refused. The caller removes the
+    stored copy (`discard_upload`) if its transaction does not commit; `accept` does that itself.
     """
     checked = check_upload(temporary, original_name, max_bytes)
     key = store_file(data_dir, temporary, checked)
@@ -49,6 +83,29 @@ def accept_upload(
 
 def discard_upload(data_dir: Path, accepted: AcceptedFile) -> None:
     remove_stored(data_dir, accepted.storage_key)
+
+
+def accept(session: Session, incoming: IncomingFile) -> AcceptedFile:
+    """Check and store an incoming file, kept only if `session`'s transaction commits.
+
+    A stream (a form's upload) is spooled to a private temporary file first, removed afterwards.
+    Raises FieldError on the "file" field when the file is refused; nothing is stored then.
+    """
+    store = incoming.store
+    try:
+        if isinstance(incoming.source, Path):
+            accepted = accept_upload(
+                store.data_dir, incoming.source, incoming.name, max_bytes=store.max_bytes
+            )
+        else:
+            with spooled(store.data_dir, incoming.source) as temporary:
+                accepted = accept_upload(
+                    store.data_dir, temporary, incoming.name, max_bytes=store.max_bytes
+                )
+    except UploadRejected as rejected:
+        raise FieldError("file", rejected.message, **rejected.params) from None
+    remove_unless_committed(session, store.data_dir, accepted)
+    return accepted
 
 
 def add_file(
@@ -77,10 +134,11 @@ def add_file(
     )
     session.add(product_file)
     session.flush()
-    audit(
+    audit.record(
         session,
         actor,
-        "file.added",
+        "knowledge.file.added",
+        PRODUCT_AUDIT_TYPE,
         product.id,
         file_id=product_file.id,
         text_status=result.status,
@@ -88,3 +146,23 @@ def add_file(
     )
     enqueue_index(session, product.id)
     return product_file
+
+
+def remove_unless_committed(session: Session, data_dir: Path, accepted: AcceptedFile) -> None:
+    """Remove the stored copy when `session`'s transaction ends without a commit."""
+    if not event.contains(session, "after_commit", _kept):
+        event.listen(session, "after_commit", _kept)
+        event.listen(session, "after_transaction_end", _ended)
+    session.info.setdefault(_STORED, []).append((data_dir, accepted.storage_key))
+
+
+def _kept(session: Session) -> None:
+    # Releasing a savepoint also reports a commit; only the outer transaction's commit keeps files.
+    if not session.in_nested_transaction():
+        session.info.pop(_STORED, None)
+
+
+def _ended(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:
+        for data_dir, key in session.info.pop(_STORED, []):
+            remove_stored(data_dir, key)

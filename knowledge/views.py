@@ -22,7 +22,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from knowledge import catalogue, permissions, products
-from knowledge.files import resolve_stored
+from knowledge.file_storage import resolve_stored
 from knowledge.models import KnowledgeProduct
 from knowledge.sdgs import sdg_choices
 from knowledge.search import SearchUnavailable

@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 
 from knowledge import products
 from knowledge.demo import minimal_pdf
-from knowledge.files import check_upload, store_file
+from knowledge.file_checks import check_upload
+from knowledge.file_storage import store_file
 from knowledge.models import KnowledgeProduct, ProductFile, ProductRevision, SupportRecord
 from knowledge.support import SupportInput, add_support
 from portal.auth import accounts

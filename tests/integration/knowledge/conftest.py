@@ -92,7 +92,6 @@ def make_product(
         organisation_id=organisation.id,
         status=status,
         rejection_reason="Not about volunteering." if status == "rejected" else None,
-        origin="test",
     )
 
 

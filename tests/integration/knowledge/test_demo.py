@@ -7,7 +7,7 @@ from collections import Counter
 from sqlalchemy import select
 
 from knowledge.demo import load_demo, minimal_pdf
-from knowledge.files import check_upload
+from knowledge.file_checks import check_upload
 from knowledge.models import KnowledgeProduct, ProductFile, SupportRecord
 from portal.auth import accounts
 from portal.demo import ORGANISATIONS

@@ -12,7 +12,7 @@ from werkzeug.test import TestResponse
 
 from knowledge import uploads
 from knowledge.demo import minimal_pdf
-from knowledge.files import remove_stored
+from knowledge.file_storage import remove_stored
 from knowledge.models import KnowledgeProduct, ProductFile
 from tests.integration.knowledge.conftest import form_post, make_product, reread
 

@@ -153,7 +153,7 @@ def test_staff_edit_a_published_product_directly(login, people, session, publish
     assert outbox_actions(session, published.id)[-1] == "upsert"
 
 
-def test_whoever_proposed_a_revision_cannot_approve_it(session, people, published) -> None:
+def test_whoever_proposed_a_revision_cannot_approve_it(app, session, people, published) -> None:
     revision = products.update_product(
         session,
         people.contributor,
@@ -166,7 +166,8 @@ def test_whoever_proposed_a_revision_cannot_approve_it(session, people, publishe
 
     with pytest.raises(InputError):
         moderation.approve_revision(session, people.staff, revision)
-    moderation.approve_revision(session, people.second_staff, revision)
+    with app.app_context():  # the decision mail is composed with the app's templates
+        moderation.approve_revision(session, people.second_staff, revision)
     assert revision.state == "approved"
 
 

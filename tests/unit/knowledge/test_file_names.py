@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from knowledge.files import MSG_PATH_NAME, UploadRejected, check_upload, safe_file_name
+from knowledge.file_checks import check_upload, safe_file_name
+from knowledge.file_rules import MSG_PATH_NAME, UploadRejected
 
 
 @pytest.mark.parametrize(

@@ -8,14 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from knowledge import files
-from knowledge.files import (
-    UploadRejected,
-    check_upload,
-    remove_stored,
-    resolve_stored,
-    store_file,
-)
+from knowledge import file_rules
+from knowledge.file_checks import check_upload
+from knowledge.file_rules import UploadRejected
+from knowledge.file_storage import remove_stored, resolve_stored, store_file
 from tests.unit.knowledge import builders
 
 KEY = re.compile(r"[0-9a-f]{2}/[0-9a-f]{2}/[0-9a-f]{32}")
@@ -71,7 +67,7 @@ def test_a_file_swapped_after_the_check_is_not_stored(tmp_path: Path, upload: Pa
     with pytest.raises(UploadRejected) as caught:
         store_file(data_dir, upload, checked)
 
-    assert caught.value.message == files.MSG_CHANGED
+    assert caught.value.message == file_rules.MSG_CHANGED
     assert [path for path in (data_dir / "files").rglob("*") if path.is_file()] == []
 
 

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from knowledge import files
-from knowledge.files import UploadRejected, check_upload
+from knowledge import file_rules
+from knowledge.file_checks import check_upload
+from knowledge.file_rules import UploadRejected
 from tests.unit.knowledge import builders
 from tests.unit.knowledge.conftest import sample_pdf_paths
 
@@ -55,7 +56,7 @@ def test_generated_office_files_are_recognised_by_content_whatever_their_name(
     for kind, data in cases.items():
         checked = check_upload(write(tmp_path, data), "document.pdf", LIMIT)
         assert (checked.kind, checked.extension) == (kind, kind)
-        assert checked.mime == files.MIME_TYPES[kind]
+        assert checked.mime == file_rules.MIME_TYPES[kind]
         assert checked.safe_name == f"document.pdf.{kind}"
 
 
@@ -77,25 +78,25 @@ def test_text_is_csv_only_when_named_csv_and_utf16_with_bom_is_accepted(tmp_path
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        (b"<!DOCTYPE html><html><body><script>alert(1)</script>", files.MSG_MARKUP),
-        (b"\xef\xbb\xbf\n  <html><p>hi</p></html>", files.MSG_MARKUP),
+        (b"<!DOCTYPE html><html><body><script>alert(1)</script>", file_rules.MSG_MARKUP),
+        (b"\xef\xbb\xbf\n  <html><p>hi</p></html>", file_rules.MSG_MARKUP),
         (
             b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg">'
             b"<script>alert(document.cookie)</script></svg>",
-            files.MSG_MARKUP,
+            file_rules.MSG_MARKUP,
         ),
-        (b'  <svg onload="alert(1)"/>', files.MSG_MARKUP),
-        (b"Report\n\n<iframe src=https://evil.example>", files.MSG_MARKUP),
-        (builders.elf_executable(), files.MSG_EXECUTABLE),
-        (builders.pe_executable(), files.MSG_EXECUTABLE),
-        (b"\xcf\xfa\xed\xfe\x07\x00\x00\x01" + bytes(64), files.MSG_EXECUTABLE),
-        (b"#!/bin/sh\nrm -rf /\n", files.MSG_EXECUTABLE),
-        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", files.MSG_NOT_ACCEPTED),
-        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(512), files.MSG_OLD_OFFICE),
-        (b"%PDF-1.7\n1 0 obj\n<< >>\nendobj\n", files.MSG_DAMAGED_PDF),
-        (b"%PDF-1.4\n%%EOF\nstartxref\n999999\n%%EOF\n", files.MSG_DAMAGED_PDF),
-        (b"name,city\nJos\xe9,Bogot\xe1\n", files.MSG_NOT_UTF8),
-        (b"plain text with a \x00 inside", files.MSG_NOT_ACCEPTED),
+        (b'  <svg onload="alert(1)"/>', file_rules.MSG_MARKUP),
+        (b"Report\n\n<iframe src=https://evil.example>", file_rules.MSG_MARKUP),
+        (builders.elf_executable(), file_rules.MSG_EXECUTABLE),
+        (builders.pe_executable(), file_rules.MSG_EXECUTABLE),
+        (b"\xcf\xfa\xed\xfe\x07\x00\x00\x01" + bytes(64), file_rules.MSG_EXECUTABLE),
+        (b"#!/bin/sh\nrm -rf /\n", file_rules.MSG_EXECUTABLE),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", file_rules.MSG_NOT_ACCEPTED),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(512), file_rules.MSG_OLD_OFFICE),
+        (b"%PDF-1.7\n1 0 obj\n<< >>\nendobj\n", file_rules.MSG_DAMAGED_PDF),
+        (b"%PDF-1.4\n%%EOF\nstartxref\n999999\n%%EOF\n", file_rules.MSG_DAMAGED_PDF),
+        (b"name,city\nJos\xe9,Bogot\xe1\n", file_rules.MSG_NOT_UTF8),
+        (b"plain text with a \x00 inside", file_rules.MSG_NOT_ACCEPTED),
     ],
     ids=[
         "html",
@@ -131,7 +132,7 @@ def test_rejection_message_is_an_english_id_with_parameters(tmp_path: Path) -> N
 
 
 def test_empty_file_is_rejected(tmp_path: Path) -> None:
-    assert rejection(write(tmp_path, b""), "empty.txt").message == files.MSG_EMPTY
+    assert rejection(write(tmp_path, b""), "empty.txt").message == file_rules.MSG_EMPTY
 
 
 def test_docx_bomb_inflating_to_300_mb_is_rejected_without_inflating(docx_bomb: Path) -> None:
@@ -140,7 +141,7 @@ def test_docx_bomb_inflating_to_300_mb_is_rejected_without_inflating(docx_bomb: 
 
     error = rejection(docx_bomb, "report.docx")
 
-    assert error.message == files.MSG_EXPANDS
+    assert error.message == file_rules.MSG_EXPANDS
     assert error.params == {"max_mb": "100"}
     assert time.monotonic() - started < 1.0
 
@@ -149,7 +150,7 @@ def test_docx_part_with_an_extreme_compression_ratio_is_rejected(tmp_path: Path)
     path = tmp_path / "small-bomb.docx"
     builders.write_docx_bomb(path, inflated_mb=20)
 
-    assert rejection(path, "report.docx").message == files.MSG_EXPANDS
+    assert rejection(path, "report.docx").message == file_rules.MSG_EXPANDS
 
 
 @pytest.mark.parametrize("declared_count", [None, 1], ids=["honest", "forged-end-record"])
@@ -161,7 +162,7 @@ def test_zip_with_100k_parts_is_rejected_quickly(
 
     error = rejection(path, "many.docx")
 
-    assert error.message == files.MSG_TOO_MANY_PARTS
+    assert error.message == file_rules.MSG_TOO_MANY_PARTS
     assert error.params == {"max_parts": 10_000}
     assert time.monotonic() - started < 1.0
 
@@ -174,7 +175,7 @@ def test_office_file_with_a_traversing_part_name_is_rejected(
 ) -> None:
     data = builders.rebuilt_docx(add={part_name: b"<x/>"})
 
-    assert rejection(write(tmp_path, data), "report.docx").message == files.MSG_UNSAFE_PARTS
+    assert rejection(write(tmp_path, data), "report.docx").message == file_rules.MSG_UNSAFE_PARTS
 
 
 def test_macro_enabled_office_files_are_rejected(tmp_path: Path) -> None:
@@ -187,7 +188,7 @@ def test_macro_enabled_office_files_are_rejected(tmp_path: Path) -> None:
     )
 
     for data in (with_vba, macro_types, odt_with_basic):
-        assert rejection(write(tmp_path, data), "report.docx").message == files.MSG_MACROS
+        assert rejection(write(tmp_path, data), "report.docx").message == file_rules.MSG_MACROS
 
 
 def test_zip_that_is_not_an_office_document_is_rejected(tmp_path: Path) -> None:
@@ -198,13 +199,13 @@ def test_zip_that_is_not_an_office_document_is_rejected(tmp_path: Path) -> None:
     template = builders.docx_with_main_type(
         "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml"
     )
-    assert rejection(write(tmp_path, spreadsheet), "x.odt").message == files.MSG_NOT_ACCEPTED
+    assert rejection(write(tmp_path, spreadsheet), "x.odt").message == file_rules.MSG_NOT_ACCEPTED
     assert rejection(write(tmp_path, builders.zip_with_empty_parts(3)), "x.docx").message == (
-        files.MSG_NOT_ACCEPTED
+        file_rules.MSG_NOT_ACCEPTED
     )
-    assert rejection(write(tmp_path, template), "x.docx").message == files.MSG_NOT_ACCEPTED
+    assert rejection(write(tmp_path, template), "x.docx").message == file_rules.MSG_NOT_ACCEPTED
     assert rejection(write(tmp_path, without_main_part), "x.docx").message == (
-        files.MSG_DAMAGED_ARCHIVE
+        file_rules.MSG_DAMAGED_ARCHIVE
     )
 
 
@@ -217,4 +218,4 @@ def test_office_file_with_an_entity_expansion_in_content_types_is_rejected(
     )
     data = builders.rebuilt_docx(replace={"[Content_Types].xml": laughs})
 
-    assert rejection(write(tmp_path, data), "x.docx").message == files.MSG_DAMAGED_ARCHIVE
+    assert rejection(write(tmp_path, data), "x.docx").message == file_rules.MSG_DAMAGED_ARCHIVE

@@ -8,7 +8,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from knowledge.files import UploadRejected, check_upload
+from knowledge.file_checks import check_upload
+from knowledge.file_rules import UploadRejected
 from tests.unit.knowledge import builders
 
 SEEDS = [
