@@ -166,6 +166,8 @@ def after_commit(session: Session, callback: Callable[[], None]) -> None:
 
 
 def _run_after_commit(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # a savepoint was released: the transaction itself has not committed yet
     for callback in session.info.pop(_AFTER_COMMIT, []):
         try:
             callback()

@@ -16,7 +16,7 @@ from portal.results.figures import IndicatorFigure
 from portal.results.providers import ComputeContext, IndicatorProvider
 from portal.results.suppression import GROUP_KEYS
 from portal.results.vocabulary import AnswerCodes
-from surveys.definitions import latest, load_all
+from surveys.definition_files import latest, load_all
 from surveys.models import Answer, Campaign, Invitation, Response
 
 SURVEY_OF_SOURCE: Mapping[str, str] = {

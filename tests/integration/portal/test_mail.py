@@ -88,6 +88,13 @@ def test_after_commit_work_belongs_to_the_transaction_outside_requests(app) -> N
                 raise RuntimeError("refused")
         except RuntimeError:
             pass
+        with database(app).transaction() as session:
+            after_commit(session, lambda: ran.append("after the savepoint"))
+            with session.begin_nested():
+                pass
+            assert ran == ["committed"]  # releasing a savepoint is not the commit
+        assert ran == ["committed", "after the savepoint"]
+        ran.remove("after the savepoint")
         session = database(app).sessionmaker()
         after_commit(session, lambda: ran.append("closed unused"))
         session.close()
