@@ -11,7 +11,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from knowledge import indexer
-from knowledge.search import IndexBusy, SearchUnavailable
+from knowledge.search.engine import IndexBusy, SearchUnavailable
 from knowledge.search.portal import search_index
 from portal.db import database
 

@@ -12,7 +12,7 @@ from werkzeug.datastructures import MultiDict
 
 from knowledge.models import PRODUCT_TYPES, KnowledgeProduct
 from knowledge.sdgs import SDG_NUMBERS
-from knowledge.search import (
+from knowledge.search.engine import (
     DEFAULT_PER_PAGE,
     FACETS,
     MAX_PER_PAGE,
@@ -21,8 +21,8 @@ from knowledge.search import (
     SearchIndex,
     SearchResult,
 )
-from knowledge.search.schema import normalise_facet_value
-from knowledge.search.searching import MAX_PAGE
+from knowledge.search.engine.schema import normalise_facet_value
+from knowledge.search.engine.searching import MAX_PAGE
 from portal.countries import is_country
 from portal.errors import InputError
 from portal.models import ORG_KINDS, Organisation

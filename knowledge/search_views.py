@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from knowledge.forms import PRODUCT_TYPE_LABELS
 from knowledge.products import language_name
 from knowledge.sdgs import SDG_NUMBERS, sdg_label
-from knowledge.search import SearchUnavailable
+from knowledge.search.engine import SearchUnavailable
 from knowledge.search.portal import search_index
 from knowledge.search_requests import SearchPage, SearchRequest, search_products
 from portal.auth.enforce import public

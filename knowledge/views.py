@@ -25,7 +25,7 @@ from knowledge import catalogue, permissions, products
 from knowledge.files import resolve_stored
 from knowledge.models import KnowledgeProduct
 from knowledge.sdgs import sdg_choices
-from knowledge.search import SearchUnavailable
+from knowledge.search.engine import SearchUnavailable
 from knowledge.search.portal import search_index
 from knowledge.search_requests import SearchRequest, search_products
 from knowledge.search_views import facet_choices

@@ -16,8 +16,8 @@ from flask import Flask, Response, current_app, g, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.orm import Session, UOWTransaction
 
-from knowledge.search.index import SearchIndex
-from knowledge.search.results import IndexBusy, SearchUnavailable
+from knowledge.search.engine.index import SearchIndex
+from knowledge.search.engine.results import IndexBusy, SearchUnavailable
 
 log = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from knowledge import indexer
 from knowledge.models import SearchOutbox
-from knowledge.search import SearchIndex
+from knowledge.search.engine import SearchIndex
 from knowledge.search.portal import search_index
 from portal.db import database
 from tests.integration.knowledge.conftest import login, people  # noqa: F401 - shared fixtures

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from knowledge.search import IndexBusy, ProductDocument, SearchIndex, SearchUnavailable
-from knowledge.search.index import LOCK_FILE
+from knowledge.search.engine import IndexBusy, ProductDocument, SearchIndex, SearchUnavailable
+from knowledge.search.engine.index import LOCK_FILE
 
 from .conftest import IndexFactory, make_product
 

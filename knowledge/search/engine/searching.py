@@ -9,13 +9,13 @@ from typing import Any, Literal
 from whoosh import collectors
 from whoosh.searching import Searcher
 
-from knowledge.search.analysis import language_group
-from knowledge.search.docvalues import DocValues
-from knowledge.search.highlight import snippet, whole_highlighted
-from knowledge.search.parsing import ParsedQuery
-from knowledge.search.query import CompiledQuery, compile_filter, compile_query
-from knowledge.search.results import SearchHit, SearchResult
-from knowledge.search.suggest import suggest
+from knowledge.search.engine.analysis import language_group
+from knowledge.search.engine.docvalues import DocValues
+from knowledge.search.engine.highlight import snippet, whole_highlighted
+from knowledge.search.engine.parsing import ParsedQuery
+from knowledge.search.engine.query import CompiledQuery, compile_filter, compile_query
+from knowledge.search.engine.results import SearchHit, SearchResult
+from knowledge.search.engine.suggest import suggest
 
 DEFAULT_PER_PAGE = 20
 MAX_PER_PAGE = 50

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from markupsafe import Markup, escape
 from whoosh import highlight as wh
 
-from knowledge.search.analysis import analyzer_for, language_group
+from knowledge.search.engine.analysis import analyzer_for, language_group
 
 SNIPPET_CHARS = 240
 _CONTEXT_CHARS = 60

@@ -43,6 +43,8 @@ def language_group(language: str) -> str:
 def _jieba() -> Any:
     """Import and initialise jieba once, with its chatty start-up log silenced."""
     global _jieba_initialised
+    # Imported on first use, not at the top (an optional cost, not a cycle): only Chinese text
+    # needs jieba, and importing it also loads pkg_resources, which other processes are spared.
     import jieba
 
     if not _jieba_initialised:

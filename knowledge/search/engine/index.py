@@ -23,13 +23,13 @@ from whoosh import index as whoosh_index
 from whoosh.index import FileIndex, LockError
 from whoosh.searching import Searcher
 
-from knowledge.search.analysis import CHINESE, analyzer_for
-from knowledge.search.docvalues import DocValues, SegmentValueCache
-from knowledge.search.parsing import parse_query
-from knowledge.search.query import normalise_filters
-from knowledge.search.results import IndexBusy, SearchResult, SearchUnavailable
-from knowledge.search.schema import build_schema, document_fields
-from knowledge.search.searching import DEFAULT_PER_PAGE, Sort, clamp_paging, run_search
+from knowledge.search.engine.analysis import CHINESE, analyzer_for
+from knowledge.search.engine.docvalues import DocValues, SegmentValueCache
+from knowledge.search.engine.parsing import parse_query
+from knowledge.search.engine.query import normalise_filters
+from knowledge.search.engine.results import IndexBusy, SearchResult, SearchUnavailable
+from knowledge.search.engine.schema import build_schema, document_fields
+from knowledge.search.engine.searching import DEFAULT_PER_PAGE, Sort, clamp_paging, run_search
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
