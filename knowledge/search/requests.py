@@ -15,14 +15,14 @@ from knowledge.sdgs import SDG_NUMBERS
 from knowledge.search.engine import (
     DEFAULT_PER_PAGE,
     FACETS,
+    MAX_PAGE,
     MAX_PER_PAGE,
     MAX_QUERY_CHARS,
     SearchHit,
     SearchIndex,
     SearchResult,
+    normalise_facet_value,
 )
-from knowledge.search.engine.schema import normalise_facet_value
-from knowledge.search.engine.searching import MAX_PAGE
 from portal.countries import is_country
 from portal.errors import InputError
 from portal.models import ORG_KINDS, Organisation

@@ -10,9 +10,9 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from knowledge import indexer
+from knowledge.search import indexer
+from knowledge.search.current import search_index
 from knowledge.search.engine import IndexBusy, SearchUnavailable
-from knowledge.search.portal import search_index
 from portal.db import database
 
 BUSY = "search index busy: another indexer or a reindex is running; try again shortly"
