@@ -28,7 +28,7 @@ RUN_WAIT_SECONDS = 2.0
 #: worker; the next runs (or `flask knowledge index`) finish it.
 RESPONSE_RUN_LIMIT = 2_000
 #: Searches that also catch up on rows a busy index left pending (without waiting for a turn).
-CATCH_UP_ENDPOINTS = frozenset({"knowledge.browse", "knowledge_search_api.search"})
+CATCH_UP_ENDPOINTS = frozenset({"knowledge.browse", "knowledge_search_api.search_api"})
 _WROTE_OUTBOX = "knowledge_search_wrote_outbox"
 
 
