@@ -1,16 +1,20 @@
 """Keeps the app's index up to date: outbox rows are applied after the commit that wrote them.
 
-After a request that wrote outbox rows, the rows are applied once the response has been sent
-(``response.call_on_close``), so nobody waits for the index; a busy index leaves them pending for
-the next run (any later change, a search, or ``flask knowledge index --watch``). Commands and
-other work outside requests apply them right after their commit.
+The commit itself is the trigger: the sessions' ``after_commit`` event notes that outbox rows
+were committed. Outside requests (commands, workers) they are applied right away. In a request
+they are applied once the response has been sent (``response.call_on_close``), so nobody waits
+for the index; Flask's ``request_finished`` signal hands over the final response after every
+``after_request`` hook has run, the request's commit included, so the order of those hooks does
+not matter. A refused request (status 400 or more) leaves its rows pending, and a busy index
+leaves them for the next run: any later change, a search, or ``flask knowledge index --watch``.
 """
 
 from __future__ import annotations
 
 import logging
+from typing import Any
 
-from flask import Flask, Response, current_app, g, has_request_context, request
+from flask import Flask, Response, g, has_request_context, request, request_finished
 from sqlalchemy import event
 from sqlalchemy.orm import Session, UOWTransaction
 
@@ -29,7 +33,10 @@ RUN_WAIT_SECONDS = 2.0
 RESPONSE_RUN_LIMIT = 2_000
 #: Searches that also catch up on rows a busy index left pending (without waiting for a turn).
 CATCH_UP_ENDPOINTS = frozenset({"knowledge.browse", "knowledge_search_api.search_api"})
+#: In ``session.info``: this transaction flushed outbox rows.
 _WROTE_OUTBOX = "knowledge_search_wrote_outbox"
+#: On ``g``: a transaction of this request committed outbox rows.
+_COMMITTED_OUTBOX = "knowledge_search_committed_outbox"
 
 
 def apply_now(app: Flask, *, wait: float = RUN_WAIT_SECONDS, limit: int | None = None) -> None:
@@ -51,30 +58,28 @@ def apply_after_commits(app: Flask) -> None:
     @event.listens_for(sessions, "after_flush")
     def _note_outbox(session: Session, _flush: UOWTransaction) -> None:
         if any(isinstance(instance, SearchOutbox) for instance in session.new):
-            if has_request_context():
-                setattr(g, _WROTE_OUTBOX, True)
-            else:
-                session.info[_WROTE_OUTBOX] = True
+            session.info[_WROTE_OUTBOX] = True
 
     @event.listens_for(sessions, "after_commit")
     def _apply_after_commit(session: Session) -> None:
-        if session.info.pop(_WROTE_OUTBOX, False):
+        if not session.info.pop(_WROTE_OUTBOX, False):
+            return
+        if has_request_context():
+            setattr(g, _COMMITTED_OUTBOX, True)  # applied once the response is sent
+        else:
             apply_now(app)
 
     @event.listens_for(sessions, "after_rollback")
     def _forget_outbox(session: Session) -> None:
         session.info.pop(_WROTE_OUTBOX, None)
 
-    app.after_request(_index_after_response)
+    request_finished.connect(_apply_after_response, app)
 
 
-def _index_after_response(response: Response) -> Response:
-    # The request's commit comes after this hook; the rows are applied once the response is sent.
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-    if g.pop(_WROTE_OUTBOX, False) and response.status_code < 400:
+def _apply_after_response(app: Flask, response: Response, **_extra: Any) -> None:
+    if g.pop(_COMMITTED_OUTBOX, False) and response.status_code < 400:
         response.call_on_close(lambda: apply_now(app, limit=RESPONSE_RUN_LIMIT))
     elif request.endpoint in CATCH_UP_ENDPOINTS:
         # A writer that found the index busy left its rows pending; the next search applies them,
         # so a change never waits for another write (or for the watcher) to become searchable.
         response.call_on_close(lambda: apply_now(app, wait=0.0, limit=RESPONSE_RUN_LIMIT))
-    return response
