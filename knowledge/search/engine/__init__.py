@@ -20,7 +20,8 @@ engine accepts.
 
 from __future__ import annotations
 
-from knowledge.search.engine.index import DAMAGE, SearchIndex, exclusive_lock
+from knowledge.search.engine.index import DAMAGE, SearchIndex
+from knowledge.search.engine.locks import exclusive_lock
 from knowledge.search.engine.parsing import MAX_QUERY_CHARS, MAX_TERMS
 from knowledge.search.engine.results import (
     IndexBusy,
