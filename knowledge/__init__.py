@@ -23,6 +23,7 @@ def init_app(app: Flask) -> None:
     from knowledge.cli import knowledge_cli
     from knowledge.demo import load_demo
     from knowledge.indicators import knowledge_indicator
+    from knowledge.search.wiring import init_app as init_search
     from portal import navigation
     from portal.cli import register_demo_loader
     from portal.results.providers import register_provider
@@ -43,7 +44,7 @@ def init_app(app: Flask) -> None:
     )
     register_demo_loader(app, load_demo)
     register_provider(app, "knowledge", knowledge_indicator)
-    _init_search(app)
+    init_search(app)
 
     @app.context_processor
     def _knowledge_labels() -> dict[str, Any]:
@@ -59,21 +60,6 @@ def init_app(app: Flask) -> None:
             "language_name": _language_name,
             "translated_note": _translated_note,
         }
-
-
-def _init_search(app: Flask) -> None:
-    """The search package plugs in (index, indexer, commands on knowledge_cli) by its init_app."""
-    import importlib
-
-    try:
-        search = importlib.import_module("knowledge.search")
-    except ModuleNotFoundError as error:
-        if error.name != "knowledge.search":
-            raise
-        return
-    init = getattr(search, "init_app", None)
-    if init is not None:
-        init(app)
 
 
 def _sdg_label(number: int) -> str:

@@ -25,10 +25,10 @@ from knowledge import catalogue, permissions, products
 from knowledge.file_storage import resolve_stored
 from knowledge.models import KnowledgeProduct
 from knowledge.sdgs import sdg_choices
-from knowledge.search import SearchUnavailable
-from knowledge.search.portal import search_index
-from knowledge.search_requests import SearchRequest, search_products
-from knowledge.search_views import facet_choices
+from knowledge.search.current import search_index
+from knowledge.search.engine import SearchUnavailable
+from knowledge.search.requests import SearchRequest, search_products
+from knowledge.search.views import facet_choices
 from portal.auth.enforce import public
 from portal.auth.permissions import is_staff
 from portal.countries import country_choices

@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from corpus import JUDGED_QUERIES, CorpusGenerator, GeneratedProduct, JudgedQuery, relevance
 from fts import FtsIndex
 
-from knowledge.search import SearchIndex
+from knowledge.search.engine import SearchIndex
 
 Filters = dict[str, list[Any]]
 #: (label, query text, filters, sort) timed on both engines, besides the judged queries.

@@ -11,10 +11,10 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from knowledge import indexer
 from knowledge.models import SearchOutbox
-from knowledge.search import SearchIndex
-from knowledge.search.portal import search_index
+from knowledge.search import indexer
+from knowledge.search.current import search_index
+from knowledge.search.engine import SearchIndex
 from portal.db import database
 from tests.integration.knowledge.conftest import login, people  # noqa: F401 - shared fixtures
 

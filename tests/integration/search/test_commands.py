@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-from knowledge.indexer import writer_turn
-from knowledge.search import SearchIndex
+from knowledge.search.engine import SearchIndex
+from knowledge.search.indexer import writer_turn
 from tests.integration.knowledge.conftest import make_product
 from tests.integration.search.conftest import pending_rows, run_indexer, titles
 

@@ -11,9 +11,10 @@ from collections.abc import Callable
 import pytest
 from flask import Flask
 
-from knowledge import indexer, products
+from knowledge import products
 from knowledge.models import KnowledgeProduct
-from knowledge.search.portal import search_index
+from knowledge.search import indexer
+from knowledge.search.current import search_index
 from portal.db import database
 from portal.models import User
 from tests.integration.knowledge.conftest import make_product

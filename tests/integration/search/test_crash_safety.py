@@ -20,10 +20,10 @@ from pathlib import Path
 from flask import Flask
 from sqlalchemy import update
 
-from knowledge.indexer import TURN_FILE
 from knowledge.models import SearchOutbox
-from knowledge.search import SearchIndex
-from knowledge.search.index import LOCK_FILE
+from knowledge.search.engine import SearchIndex
+from knowledge.search.engine.index import LOCK_FILE
+from knowledge.search.indexer import TURN_FILE
 from tests.integration.knowledge.conftest import make_product
 from tests.integration.search.conftest import pending_rows, run_indexer
 

@@ -1,1 +1,1 @@
-"""Tests of the search engine core (knowledge.search)."""
+"""Tests of the search engine core (knowledge.search.engine)."""

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from knowledge.search import ProductDocument, SearchIndex
+from knowledge.search.engine import ProductDocument, SearchIndex
 
 _ids = itertools.count(1000)
 IndexFactory = Callable[[list[ProductDocument]], SearchIndex]

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from knowledge.search import SearchIndex, SearchResult
+from knowledge.search.engine import SearchIndex, SearchResult
 
 from .conftest import make_product
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge.search import SearchIndex
-from knowledge.search.analysis import analyzer_for
+from knowledge.search.engine import SearchIndex
+from knowledge.search.engine.analysis import analyzer_for
 
 from .conftest import IndexFactory, make_product
 

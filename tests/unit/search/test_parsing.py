@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from knowledge.search.parsing import (
+from knowledge.search.engine.parsing import (
     MAX_PREFIX_CLAUSES,
     MAX_QUERY_CHARS,
     MAX_TERMS,

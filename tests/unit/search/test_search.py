@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from markupsafe import Markup
 
-from knowledge.search import MAX_PER_PAGE, SearchIndex
+from knowledge.search.engine import MAX_PER_PAGE, SearchIndex
 
 from .conftest import LIBRARY, IndexFactory, make_product
 

@@ -12,17 +12,17 @@ from werkzeug.datastructures import MultiDict
 
 from knowledge.models import PRODUCT_TYPES, KnowledgeProduct
 from knowledge.sdgs import SDG_NUMBERS
-from knowledge.search import (
+from knowledge.search.engine import (
     DEFAULT_PER_PAGE,
     FACETS,
+    MAX_PAGE,
     MAX_PER_PAGE,
     MAX_QUERY_CHARS,
     SearchHit,
     SearchIndex,
     SearchResult,
+    normalise_facet_value,
 )
-from knowledge.search.schema import normalise_facet_value
-from knowledge.search.searching import MAX_PAGE
 from portal.countries import is_country
 from portal.errors import InputError
 from portal.models import ORG_KINDS, Organisation

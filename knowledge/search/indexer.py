@@ -25,8 +25,7 @@ from sqlalchemy.orm import Session
 
 from knowledge import catalogue
 from knowledge.models import SearchOutbox
-from knowledge.search import SearchIndex, SearchUnavailable
-from knowledge.search.index import DAMAGE, exclusive_lock
+from knowledge.search.engine import DAMAGE, SearchIndex, SearchUnavailable, exclusive_lock
 from portal.db import Database, utcnow
 
 TURN_FILE = "indexer.lock"

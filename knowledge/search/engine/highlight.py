@@ -7,14 +7,14 @@ from collections.abc import Iterable
 from markupsafe import Markup, escape
 from whoosh import highlight as wh
 
-from knowledge.search.analysis import analyzer_for, language_group
+from knowledge.search.engine.analysis import analyzer_for, language_group
 
 SNIPPET_CHARS = 240
 _CONTEXT_CHARS = 60
 _ELLIPSIS = "\u2026"
 
 
-class MarkFormatter(wh.Formatter):  # type: ignore[misc]
+class MarkFormatter(wh.Formatter):  # type: ignore[misc]  # Whoosh is untyped (Any)
     """Escapes the text between matches itself, so the output is safe to mark as Markup."""
 
     between = _ELLIPSIS

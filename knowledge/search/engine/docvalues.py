@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from whoosh.reading import IndexReader
 
-from knowledge.search.schema import FACETS, FacetValues
+from knowledge.search.engine.schema import FACETS, FacetValues
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from typing import Any, TypedDict
 
 from whoosh import columns, fields
 
-from knowledge.search.analysis import (
+from knowledge.search.engine.analysis import (
     CHINESE,
     GENERIC,
     LANGUAGE_GROUPS,

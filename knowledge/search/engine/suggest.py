@@ -7,8 +7,8 @@ from itertools import islice
 
 from whoosh.reading import IndexReader
 
-from knowledge.search.analysis import fold
-from knowledge.search.parsing import ParsedQuery
+from knowledge.search.engine.analysis import fold
+from knowledge.search.engine.parsing import ParsedQuery
 
 SPELLING_FIELD = "spell"
 #: Only this many words of a query are checked (each costs a vocabulary scan).

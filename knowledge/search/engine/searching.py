@@ -9,13 +9,13 @@ from typing import Any, Literal
 from whoosh import collectors
 from whoosh.searching import Searcher
 
-from knowledge.search.analysis import language_group
-from knowledge.search.docvalues import DocValues
-from knowledge.search.highlight import snippet, whole_highlighted
-from knowledge.search.parsing import ParsedQuery
-from knowledge.search.query import CompiledQuery, compile_filter, compile_query
-from knowledge.search.results import SearchHit, SearchResult
-from knowledge.search.suggest import suggest
+from knowledge.search.engine.analysis import language_group
+from knowledge.search.engine.docvalues import DocValues
+from knowledge.search.engine.highlight import snippet, whole_highlighted
+from knowledge.search.engine.parsing import ParsedQuery
+from knowledge.search.engine.query import CompiledQuery, compile_filter, compile_query
+from knowledge.search.engine.results import SearchHit, SearchResult
+from knowledge.search.engine.suggest import suggest
 
 DEFAULT_PER_PAGE = 20
 MAX_PER_PAGE = 50
@@ -30,7 +30,7 @@ def clamp_paging(page: int, per_page: int) -> tuple[int, int]:
     return max(1, min(int(page), MAX_PAGE)), max(1, min(int(per_page), MAX_PER_PAGE))
 
 
-class _CountingTopCollector(collectors.TopCollector):  # type: ignore[misc]
+class _CountingTopCollector(collectors.TopCollector):  # type: ignore[misc]  # Whoosh is untyped (Any)
     """The best ``limit`` documents by score, remembering every match for totals and facets.
 
     Every match is visited anyway to count facets, so Whoosh's shortcuts that skip documents

@@ -7,13 +7,12 @@ import threading
 from types import FrameType
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 
-from knowledge import indexer
-from knowledge.search import IndexBusy, SearchUnavailable
-from knowledge.search.portal import search_index
-from portal.db import database
+from knowledge.search import indexer
+from knowledge.search.current import search_index
+from knowledge.search.engine import IndexBusy, SearchIndex, SearchUnavailable
+from portal.db import Database, database
 
 BUSY = "search index busy: another indexer or a reindex is running; try again shortly"
 UNUSABLE = "search index unreadable: run `flask knowledge reindex`"
@@ -41,9 +40,8 @@ def describe(run: indexer.IndexRun) -> str:
 @with_appcontext
 def reindex_command(wait: float) -> None:
     """Rebuild the search index from the database and swap it in (searches keep working)."""
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
     try:
-        run = indexer.reindex(database(app), search_index(app), wait=wait)
+        run = indexer.reindex(database(), search_index(), wait=wait)
     except IndexBusy:
         raise click.ClickException(BUSY) from None
     click.echo(describe(run))
@@ -68,16 +66,19 @@ def reindex_command(wait: float) -> None:
 @with_appcontext
 def index_command(watch: bool, interval: float, wait: float) -> None:
     """Apply pending changes to the search index (building it if there is none)."""
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-    db, index = database(app), search_index(app)
-    if not watch:
-        try:
-            click.echo(describe(indexer.apply_pending(db, index, wait=wait)))
-        except IndexBusy:
-            raise click.ClickException(BUSY) from None
-        except SearchUnavailable:
-            raise click.ClickException(UNUSABLE) from None
+    db, index = database(), search_index()
+    if watch:
+        _watch(db, index, interval=interval, wait=wait)
         return
+    try:
+        click.echo(describe(indexer.apply_pending(db, index, wait=wait)))
+    except IndexBusy:
+        raise click.ClickException(BUSY) from None
+    except SearchUnavailable:
+        raise click.ClickException(UNUSABLE) from None
+
+
+def _watch(db: Database, index: SearchIndex, *, interval: float, wait: float) -> None:
     stop = threading.Event()
     _stop_on_terminate(stop)
     click.echo(f"watching the search outbox every {interval:g} s; Ctrl-C stops")

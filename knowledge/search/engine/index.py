@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import fcntl
 import logging
 import os
 import pickle
@@ -13,8 +12,8 @@ import struct
 import threading
 import time
 import zlib
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import AbstractContextManager, contextmanager, suppress
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import AbstractContextManager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -23,13 +22,14 @@ from whoosh import index as whoosh_index
 from whoosh.index import FileIndex, LockError
 from whoosh.searching import Searcher
 
-from knowledge.search.analysis import CHINESE, analyzer_for
-from knowledge.search.docvalues import DocValues, SegmentValueCache
-from knowledge.search.parsing import parse_query
-from knowledge.search.query import normalise_filters
-from knowledge.search.results import IndexBusy, SearchResult, SearchUnavailable
-from knowledge.search.schema import build_schema, document_fields
-from knowledge.search.searching import DEFAULT_PER_PAGE, Sort, clamp_paging, run_search
+from knowledge.search.engine.analysis import CHINESE, analyzer_for
+from knowledge.search.engine.docvalues import DocValues, SegmentValueCache
+from knowledge.search.engine.locks import exclusive_lock
+from knowledge.search.engine.parsing import parse_query
+from knowledge.search.engine.query import normalise_filters
+from knowledge.search.engine.results import IndexBusy, SearchResult, SearchUnavailable
+from knowledge.search.engine.schema import build_schema, document_fields
+from knowledge.search.engine.searching import DEFAULT_PER_PAGE, Sort, clamp_paging, run_search
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -285,29 +285,3 @@ class SearchIndex:
 
     def _writer_lock(self, timeout: float) -> AbstractContextManager[None]:
         return exclusive_lock(self.base_dir / LOCK_FILE, timeout, "search index writer")
-
-
-@contextmanager
-def exclusive_lock(path: Path, timeout: float, what: str) -> Iterator[None]:
-    """An inter-process lock on `path`; :class:`IndexBusy` when not had within `timeout` s."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        deadline = time.monotonic() + timeout
-        pause = 0.01
-        while True:
-            try:
-                fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    raise IndexBusy(f"{what} busy for {timeout:g} s") from None
-                time.sleep(min(pause, remaining))
-                pause = min(pause * 2, 0.2)
-        try:
-            yield
-        finally:
-            fcntl.flock(descriptor, fcntl.LOCK_UN)
-    finally:
-        os.close(descriptor)

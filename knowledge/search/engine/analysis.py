@@ -43,6 +43,8 @@ def language_group(language: str) -> str:
 def _jieba() -> Any:
     """Import and initialise jieba once, with its chatty start-up log silenced."""
     global _jieba_initialised
+    # Imported on first use, not at the top (an optional cost, not a cycle): only Chinese text
+    # needs jieba, and importing it also loads pkg_resources, which other processes are spared.
     import jieba
 
     if not _jieba_initialised:
@@ -54,7 +56,7 @@ def _jieba() -> Any:
     return jieba
 
 
-class JiebaTokenizer(Tokenizer):  # type: ignore[misc]
+class JiebaTokenizer(Tokenizer):  # type: ignore[misc]  # Whoosh is untyped (Any)
     """Segments Chinese text with jieba.
 
     At index time the dictionary sub-words of long words are emitted at the word's own position
@@ -145,7 +147,7 @@ def stem_forms(language: str, word: str) -> tuple[str, ...]:
     return (stemmed,) if unaccented == stemmed else (stemmed, unaccented)
 
 
-class SnowballStemFilter(Filter):  # type: ignore[misc]
+class SnowballStemFilter(Filter):  # type: ignore[misc]  # Whoosh is untyped (Any)
     """Snowball stemming that also folds accents, emitting two forms where they differ.
 
     Snowball relies on accented suffixes ("organização" and "organizações" share the stem

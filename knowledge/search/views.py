@@ -14,9 +14,9 @@ from flask_babel import lazy_gettext as _l
 from knowledge.forms import PRODUCT_TYPE_LABELS
 from knowledge.products import language_name
 from knowledge.sdgs import SDG_NUMBERS, sdg_label
-from knowledge.search import SearchUnavailable
-from knowledge.search.portal import search_index
-from knowledge.search_requests import SearchPage, SearchRequest, search_products
+from knowledge.search.current import search_index
+from knowledge.search.engine import SearchUnavailable
+from knowledge.search.requests import SearchPage, SearchRequest, search_products
 from portal.auth.enforce import public
 from portal.countries import countries
 from portal.db import db_session

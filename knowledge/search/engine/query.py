@@ -10,15 +10,15 @@ from typing import Any
 from whoosh import query as wq
 from whoosh.reading import IndexReader
 
-from knowledge.search.analysis import (
+from knowledge.search.engine.analysis import (
     CHINESE,
     LANGUAGE_GROUPS,
     analyzer_for,
     fold,
     generic_analyzer,
 )
-from knowledge.search.parsing import MAX_TERMS, Clause, ParsedQuery
-from knowledge.search.schema import (
+from knowledge.search.engine.parsing import MAX_TERMS, Clause, ParsedQuery
+from knowledge.search.engine.schema import (
     FACETS,
     ORGANISATION_BOOST,
     TEXT_PARTS,
