@@ -19,7 +19,9 @@ BROWSER_DIR = Path(__file__).resolve().parent
 REPO_ROOT = BROWSER_DIR.parents[1]
 # Screenshots go to an ignored folder: a test run never rewrites a tracked file.
 # `make screenshots` copies a curated handful into docs/screenshots.
-SCREENSHOT_DIR = Path(os.environ.get("PORTAL_SCREENSHOT_DIR") or REPO_ROOT / "build" / "screenshots")
+SCREENSHOT_DIR = Path(
+    os.environ.get("PORTAL_SCREENSHOT_DIR") or REPO_ROOT / "build" / "screenshots"
+)
 AXE_SCRIPT = BROWSER_DIR / "vendor" / "axe.min.js"
 CHROMIUM = os.environ.get("PORTAL_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [

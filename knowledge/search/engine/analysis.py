@@ -56,7 +56,7 @@ def _jieba() -> Any:
     return jieba
 
 
-class JiebaTokenizer(Tokenizer):  # type: ignore[misc]  # Whoosh is untyped (Any)
+class JiebaTokenizer(Tokenizer):  # Whoosh is untyped: its classes are Any
     """Segments Chinese text with jieba.
 
     At index time the dictionary sub-words of long words are emitted at the word's own position
@@ -147,7 +147,7 @@ def stem_forms(language: str, word: str) -> tuple[str, ...]:
     return (stemmed,) if unaccented == stemmed else (stemmed, unaccented)
 
 
-class SnowballStemFilter(Filter):  # type: ignore[misc]  # Whoosh is untyped (Any)
+class SnowballStemFilter(Filter):  # Whoosh is untyped: its classes are Any
     """Snowball stemming that also folds accents, emitting two forms where they differ.
 
     Snowball relies on accented suffixes ("organização" and "organizações" share the stem

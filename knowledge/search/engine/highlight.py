@@ -14,7 +14,7 @@ _CONTEXT_CHARS = 60
 _ELLIPSIS = "\u2026"
 
 
-class MarkFormatter(wh.Formatter):  # type: ignore[misc]  # Whoosh is untyped (Any)
+class MarkFormatter(wh.Formatter):  # Whoosh is untyped: its classes are Any
     """Escapes the text between matches itself, so the output is safe to mark as Markup."""
 
     between = _ELLIPSIS

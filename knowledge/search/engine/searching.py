@@ -30,7 +30,7 @@ def clamp_paging(page: int, per_page: int) -> tuple[int, int]:
     return max(1, min(int(page), MAX_PAGE)), max(1, min(int(per_page), MAX_PER_PAGE))
 
 
-class _CountingTopCollector(collectors.TopCollector):  # type: ignore[misc]  # Whoosh is untyped (Any)
+class _CountingTopCollector(collectors.TopCollector):  # Whoosh is untyped: its classes are Any
     """The best ``limit`` documents by score, remembering every match for totals and facets.
 
     Every match is visited anyway to count facets, so Whoosh's shortcuts that skip documents
