@@ -23,7 +23,7 @@ login_manager = LoginManager()
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app; nothing here migrates, sleeps or calls the network."""
-    from portal import api, cli, db, errors, i18n, labels, limits, navigation, security, views
+    from portal import api, cli, db, errors, i18n, labels, limits, logs, navigation, security, views
     from portal.auth import permissions
     from portal.auth import views as auth_views
     from portal.settings import load_settings
@@ -41,6 +41,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
     )
     app.config.update(load_settings(instance_path, overrides))
+    logs.init_app(app)  # first, so that everything after logs through the one configuration
     app.config.setdefault("TRANSLATIONS_DIR", str(Path(__file__).parent / "translations"))
 
     db.init_app(app)

@@ -13,7 +13,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy.orm import Session
 
-from portal.auth import accounts
+from portal.auth import accounts, tokens
 from portal.db import database
 from portal.errors import InputError, NotFound
 
@@ -64,7 +64,7 @@ def db_upgrade(revision: str) -> None:
 def create_org(code: str, name: str, kind: str, country: str | None) -> None:
     """Add an organisation."""
     with command_transaction() as session:
-        org = accounts.create_organisation(session, code, name, kind, country)
+        org = accounts.add_organisation(session, None, code, name, kind, country)
         click.echo(f"organisation {org.code} created")
 
 
@@ -80,8 +80,9 @@ def create_user(
     """Add a user account."""
     password = sys.stdin.readline().rstrip("\r\n") if password_stdin else None
     with command_transaction() as session:
-        user = accounts.create_user(
+        user = accounts.add_user(
             session,
+            None,
             email,
             role,
             hash_method=current_app.config["PASSWORD_HASH_METHOD"],
@@ -98,10 +99,8 @@ def create_user(
 def create_token(email: str, label: str) -> None:
     """Print a new API token for that user (shown this once)."""
     with command_transaction() as session:
-        user = accounts.user_by_email(session, email)
-        if user is None:
-            raise InputError("No account with e-mail %(email)s.", email=email)
-        token = accounts.issue_api_token(session, user, label)
+        owner = accounts.existing_user(session, email)
+        token = tokens.create_api_token(session, None, owner, label)
     click.echo(token)
 
 

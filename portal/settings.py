@@ -96,7 +96,17 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("LOGIN_RATE_LIMIT", _str, "10 per minute;50 per hour", "login attempts per client"),
     Setting("TOKEN_RATE_LIMIT", _str, "30 per minute", "survey-link look-ups per client"),
     Setting("TESTING", _bool, False, "test mode (Flask)"),
+    Setting(
+        "PORTAL_LOG_FORMAT",
+        _str,
+        None,
+        "json or text; default: text in debug or test mode, else json",
+    ),
+    Setting("PORTAL_LOG_LEVEL", _str, "INFO", "lowest level logged: DEBUG, INFO, WARNING or ERROR"),
 )
+
+LOG_FORMATS = ("json", "text")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
 def _toml_settings(instance_path: Path) -> dict[str, Any]:
@@ -144,6 +154,19 @@ def _fill_instance_defaults(instance_path: Path, resolved: dict[str, Any]) -> No
         resolved["SESSION_COOKIE_SECURE"] = str(resolved["BASE_URL"]).startswith("https://")
     if resolved["PORTAL_SUPPRESS_BELOW"] < 1:
         raise SettingsError("setting PORTAL_SUPPRESS_BELOW: must be at least 1")
+    _check_logging(resolved)
+
+
+def _check_logging(resolved: dict[str, Any]) -> None:
+    log_format = resolved["PORTAL_LOG_FORMAT"]
+    if log_format is not None:
+        resolved["PORTAL_LOG_FORMAT"] = log_format = str(log_format).strip().lower()
+        if log_format not in LOG_FORMATS:
+            raise SettingsError(f"setting PORTAL_LOG_FORMAT: use one of {', '.join(LOG_FORMATS)}")
+    level = str(resolved["PORTAL_LOG_LEVEL"]).strip().upper()
+    if level not in LOG_LEVELS:
+        raise SettingsError(f"setting PORTAL_LOG_LEVEL: use one of {', '.join(LOG_LEVELS)}")
+    resolved["PORTAL_LOG_LEVEL"] = level
 
 
 def _instance_secret(instance_path: Path) -> str:

@@ -1,0 +1,1 @@
+"""Accounts: organisations, users, passwords, API tokens, account requests and permissions."""

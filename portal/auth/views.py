@@ -7,11 +7,11 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from portal import mail
-from portal.auth import accounts
+from portal.auth import account_requests as request_actions
+from portal.auth import accounts, passwords, tokens
 from portal.auth.enforce import public, require
 from portal.auth.forms import (
     AccountRequestForm,
@@ -28,12 +28,22 @@ from portal.db import db_session
 from portal.errors import InputError, NotFound
 from portal.i18n import current_language
 from portal.limits import limiter, login_email_key, login_limit
+from portal.models import User
 
 bp = Blueprint("auth", __name__)
 
 
 def _hash_method() -> str:
     return str(current_app.config["PASSWORD_HASH_METHOD"])
+
+
+def _secret_key() -> str:
+    return str(current_app.config["SECRET_KEY"])
+
+
+def _me() -> User:
+    user: User = current_user._get_current_object()
+    return user
 
 
 def _safe_next(target: str | None) -> str:
@@ -43,6 +53,10 @@ def _safe_next(target: str | None) -> str:
         if not parts.scheme and not parts.netloc and target.startswith("/") and "\\" not in target:
             return target
     return url_for("portal.home")
+
+
+def _link_gone() -> Any:
+    return abort(410, description=_("This link has expired or was already used."))
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -57,7 +71,7 @@ def _safe_next(target: str | None) -> str:
 def login() -> Any:
     form = LoginForm()
     if form.validate_on_submit():
-        user = accounts.authenticate(
+        user = passwords.authenticate(
             db_session(), form.email.data, form.password.data, hash_method=_hash_method()
         )
         if user is not None:
@@ -69,9 +83,9 @@ def login() -> Any:
 
 
 @bp.post("/logout")
-@login_required
+@require(is_signed_in)
 def logout() -> Response:
-    accounts.end_sessions(db_session(), current_user._get_current_object())
+    passwords.sign_out(db_session(), _me())
     logout_user()
     flash(_("You are signed out."), "info")
     return redirect(url_for("portal.home"))
@@ -83,11 +97,7 @@ def logout() -> Response:
 def forgot_password() -> Any:
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        user = accounts.user_by_email(db_session(), form.email.data)
-        if user is not None and user.active:
-            token = accounts.password_reset_token(user, current_app.config["SECRET_KEY"])
-            link = mail.absolute_url("auth.reset_password", token=token)
-            mail.send([mail.compose("password_reset", user.email, user.locale, link=link)])
+        passwords.request_password_reset(db_session(), form.email.data, secret_key=_secret_key())
         # The same answer whether or not the address has an account.
         flash(_("If that address has an account, a link to set a new password is on its way."))
         return redirect(url_for("auth.login"))
@@ -98,13 +108,18 @@ def forgot_password() -> Any:
 @public
 def reset_password(token: str) -> Any:
     session = db_session()
-    user = accounts.user_for_reset_token(session, token, current_app.config["SECRET_KEY"])
-    if user is None:
-        abort(410, description=_("This link has expired or was already used."))
+    if passwords.user_for_reset_token(session, token, _secret_key()) is None:
+        return _link_gone()
     form = ResetPasswordForm()
     if form.validate_on_submit():
         try:
-            accounts.set_password(session, user, form.password.data, hash_method=_hash_method())
+            passwords.reset_password(
+                session,
+                token,
+                form.password.data,
+                secret_key=_secret_key(),
+                hash_method=_hash_method(),
+            )
         except InputError as error:
             form.password.errors = [error.translated()]
         else:
@@ -116,20 +131,20 @@ def reset_password(token: str) -> Any:
 @bp.get("/account")
 @require(is_signed_in)
 def account() -> str:
-    tokens = accounts.api_tokens(db_session(), current_user._get_current_object())
-    return render_template("auth/account.html", tokens=tokens, form=TokenForm(), new_token=None)
+    active = tokens.api_tokens(db_session(), _me())
+    return render_template("auth/account.html", tokens=active, form=TokenForm(), new_token=None)
 
 
 @bp.post("/account/tokens")
 @require(is_signed_in)
 def create_token() -> Any:
     form = TokenForm()
-    user = current_user._get_current_object()
+    user = _me()
     new_token = None
     if form.validate_on_submit():
-        new_token = accounts.issue_api_token(db_session(), user, form.label.data or "")
-    tokens = accounts.api_tokens(db_session(), user)
-    return render_template("auth/account.html", tokens=tokens, form=form, new_token=new_token)
+        new_token = tokens.create_api_token(db_session(), user, user, form.label.data or "")
+    active = tokens.api_tokens(db_session(), user)
+    return render_template("auth/account.html", tokens=active, form=form, new_token=new_token)
 
 
 @bp.post("/account/tokens/<int:token_id>/revoke")
@@ -138,7 +153,7 @@ def revoke_token(token_id: int) -> Response:
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
-        accounts.revoke_api_token(db_session(), current_user._get_current_object(), token_id)
+        tokens.revoke_api_token(db_session(), _me(), token_id)
     except NotFound:
         abort(404)
     flash(_("The token was revoked."), "success")
@@ -152,7 +167,7 @@ def request_account() -> Any:
     form = AccountRequestForm()
     form.country.choices = [("", _("(none)"))] + country_choices(current_language())
     if form.validate_on_submit():
-        data = accounts.AccountRequestInput(
+        data = request_actions.AccountRequestInput(
             email=form.email.data,
             name=form.name.data,
             organisation_name=form.organisation_name.data,
@@ -162,7 +177,7 @@ def request_account() -> Any:
             locale=current_language(),
         )
         try:
-            accounts.submit_account_request(db_session(), data)
+            request_actions.request_account(db_session(), data)
         except InputError as error:
             form.email.errors = [error.translated()]
         else:
@@ -174,14 +189,13 @@ def request_account() -> Any:
 @require(can_decide_account_requests)
 def account_requests() -> str:
     session = db_session()
-    orgs = accounts.all_organisations(session)
     form = ApproveRequestForm()
     form.organisation.choices = [("", _("Create a new organisation"))] + [
-        (org.code, org.name) for org in orgs
+        (org.code, org.name) for org in accounts.all_organisations(session)
     ]
     return render_template(
         "auth/account_requests.html",
-        requests=accounts.pending_account_requests(session),
+        requests=request_actions.pending_account_requests(session),
         approve_form=form,
         decline_form=ConfirmForm(),
     )
@@ -194,24 +208,21 @@ def approve_account_request(request_id: int) -> Response:
     form.organisation.choices = [(request.form.get("organisation", ""), "")]
     if not form.validate_on_submit():
         abort(400)
-    session = db_session()
     try:
-        user = accounts.approve_account_request(
-            session,
+        user = request_actions.approve_account_request(
+            db_session(),
+            _me(),
             request_id,
-            current_user._get_current_object(),
             form.organisation.data or None,
             hash_method=_hash_method(),
+            secret_key=_secret_key(),
         )
     except NotFound:
         abort(404)
     except InputError as error:
+        db_session().rollback()  # all or nothing: no organisation without its account
         flash(error.translated(), "error")
         return redirect(url_for("auth.account_requests"))
-    token = accounts.password_reset_token(user, current_app.config["SECRET_KEY"])
-    link = mail.absolute_url("auth.reset_password", token=token)
-    # Sent only once the account really exists.
-    mail.queue(session, "account_approved", user.email, user.locale, link=link, user=user)
     flash(_("Account created; %(email)s was sent a link to set a password.", email=user.email))
     return redirect(url_for("auth.account_requests"))
 
@@ -222,9 +233,7 @@ def decline_account_request(request_id: int) -> Response:
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
-        accounts.decline_account_request(
-            db_session(), request_id, current_user._get_current_object()
-        )
+        request_actions.decline_account_request(db_session(), _me(), request_id)
     except NotFound:
         abort(404)
     flash(_("The request was declined."), "info")

@@ -4,21 +4,23 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from portal.auth import accounts
+from portal.auth import account_requests, accounts, passwords
 from tests.integration.access import EVERYONE, SIGNED_IN, STAFF, Case
 
 
 def _request_id(session: Session, app) -> str:
-    request = accounts.submit_account_request(
+    request = account_requests.request_account(
         session,
-        accounts.AccountRequestInput("new@example.org", "New", "Org", "cso", None, "", "en"),
+        account_requests.AccountRequestInput(
+            "new@example.org", "New", "Org", "cso", None, "", "en"
+        ),
     )
     return str(request.id)
 
 
 def _reset_url(session: Session, app) -> str:
     user = accounts.user_by_email(session, "staff@matrix.example.org")
-    return "/password/reset/" + accounts.password_reset_token(user, app.config["SECRET_KEY"])
+    return "/password/reset/" + passwords.password_reset_token(user, app.config["SECRET_KEY"])
 
 
 CASES = [
