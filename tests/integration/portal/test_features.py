@@ -8,6 +8,7 @@ import pytest
 from flask import Flask
 
 from portal import create_app
+from portal.results.framework import RegistryError
 from portal.settings import SettingsError
 
 
@@ -22,16 +23,13 @@ def _app(tmp_path: Path, features: str) -> Flask:
     )
 
 
-def test_only_the_named_features_are_plugged_in(tmp_path: Path) -> None:
-    app = _app(tmp_path, "surveys")
-    blueprints = set(app.blueprints)
-    assert "surveys" in blueprints
-    assert not {name for name in blueprints if name.startswith("knowledge")}
-    assert set(app.extensions["indicator_providers"]) == {
-        "partner_survey",
-        "volunteer_exit",
-        "staff",
-    }
+def test_an_app_without_the_feature_a_framework_needs_refuses_to_start_naming_it(
+    tmp_path: Path,
+) -> None:
+    # The shipped framework counts outcome 3 from the knowledge repository: without that feature
+    # plugged in, its indicators would have no provider, and the app says so instead of starting.
+    with pytest.raises(RegistryError, match="indicator 3.1: source 'knowledge' has no registered"):
+        _app(tmp_path, "surveys")
 
 
 def test_every_feature_is_plugged_in_by_default(app) -> None:

@@ -21,14 +21,17 @@ def _runs_first(app: Flask, hook: Hook) -> None:
     app.after_request(hook)  # the last registered hook runs first
 
 
-def _runs_just_before_the_commit(app: Flask, hook: Hook) -> None:
+def _commit_position(app: Flask) -> int:
     hooks = app.after_request_funcs[None]
-    assert hooks[0].__module__ == "portal.db", "the request's commit is the first hook registered"
-    hooks.insert(1, hook)
+    return next(i for i, hook in enumerate(hooks) if hook.__module__ == "portal.db")
+
+
+def _runs_just_before_the_commit(app: Flask, hook: Hook) -> None:
+    app.after_request_funcs[None].insert(_commit_position(app) + 1, hook)
 
 
 def _runs_after_the_commit(app: Flask, hook: Hook) -> None:
-    app.after_request_funcs[None].insert(0, hook)
+    app.after_request_funcs[None].insert(_commit_position(app), hook)
 
 
 def _reindexing(product_id: int) -> Hook:
