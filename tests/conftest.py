@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 from collections.abc import Iterator
@@ -209,6 +210,8 @@ def smtp_server(app: Flask) -> Iterator[_Collector]:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     handler = _Collector()
+    # The server's own connection chatter (its thread outlives a test's output capture) is noise.
+    logging.getLogger("mail.log").setLevel(logging.WARNING)
     controller = Controller(handler, hostname="127.0.0.1", port=port)
     controller.start()
     app.config["SMTP_URL"] = f"smtp://127.0.0.1:{port}"
