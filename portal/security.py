@@ -6,6 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 from flask import Flask, request
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 CSP = "; ".join(
     (
@@ -37,6 +38,12 @@ def init_app(app: Flask) -> None:
         # A volunteer may take long over a page; expiry is handled by re-rendering, not by loss.
         WTF_CSRF_TIME_LIMIT=8 * 3600,
     )
+    if proxies := app.config["TRUSTED_PROXIES"]:
+        # Behind a load balancer the client's address (rate limits), scheme (Secure cookies, HSTS)
+        # and host come from the forwarded headers the trusted hops set; nobody else's count.
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_prefix=proxies
+        )
     if app.config["TRUSTED_HOSTS"]:
         app.config["TRUSTED_HOSTS"] = list(app.config["TRUSTED_HOSTS"])
     else:

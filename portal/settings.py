@@ -83,6 +83,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("BASE_URL", _str, "http://127.0.0.1:5000", "public root URL used in every mailed link"),
     Setting("TRUSTED_HOSTS", _list, [], "host names accepted in the Host header (empty: any)"),
     Setting(
+        "TRUSTED_PROXIES",
+        _int,
+        0,
+        "reverse proxies in front of the portal whose X-Forwarded-For/-Proto/-Host/-Prefix count",
+    ),
+    Setting(
         "SESSION_COOKIE_SECURE", _bool, None, "HTTPS-only cookies; default: when BASE_URL is https"
     ),
     Setting("SESSION_HOURS", _int, 8, "lifetime of a login session in hours"),
@@ -152,6 +158,8 @@ def _fill_instance_defaults(instance_path: Path, resolved: dict[str, Any]) -> No
         resolved["SECRET_KEY"] = _instance_secret(instance_path)
     if resolved["SESSION_COOKIE_SECURE"] is None:
         resolved["SESSION_COOKIE_SECURE"] = str(resolved["BASE_URL"]).startswith("https://")
+    if resolved["TRUSTED_PROXIES"] < 0:
+        raise SettingsError("setting TRUSTED_PROXIES: must be 0 or more")
     if resolved["PORTAL_SUPPRESS_BELOW"] < 1:
         raise SettingsError("setting PORTAL_SUPPRESS_BELOW: must be at least 1")
     _check_logging(resolved)
