@@ -23,7 +23,20 @@ login_manager = LoginManager()
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app; nothing here migrates, sleeps or calls the network."""
-    from portal import api, cli, db, errors, i18n, labels, limits, logs, navigation, security, views
+    from portal import (
+        api,
+        cli,
+        db,
+        errors,
+        i18n,
+        labels,
+        limits,
+        logs,
+        navigation,
+        routing,
+        security,
+        views,
+    )
     from portal.auth import permissions
     from portal.auth import views as auth_views
     from portal.settings import load_settings
@@ -44,6 +57,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     logs.init_app(app)  # first, so that everything after logs through the one configuration
     app.config.setdefault("TRANSLATIONS_DIR", str(Path(__file__).parent / "translations"))
 
+    routing.init_app(app)
     db.init_app(app)
     security.init_app(app)
     csrf.init_app(app)
