@@ -59,9 +59,13 @@ def make_engine(url: str, *, immediate: bool = True) -> Engine:
     not hold the write lock while they look.
     """
     parsed = make_url(url)
+    # A database error's message never carries the statement's values (e-mails, answers, tokens):
+    # it is logged, and a log line must hold no personal datum.
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True, future=True)
-    engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+        return create_engine(url, pool_pre_ping=True, hide_parameters=True)
+    engine = create_engine(
+        url, connect_args={"timeout": 30, "check_same_thread": False}, hide_parameters=True
+    )
 
     @event.listens_for(engine, "connect")
     def _configure(dbapi_connection: Any, _record: Any) -> None:

@@ -29,6 +29,8 @@ _REDACTIONS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"(/s/|/password/reset/)[^/?#\s\"'<>]+"), rf"\1{TOKEN_MASK}"),
     (re.compile(r"\b(Bearer\s+)[^\s\"',;]+", re.IGNORECASE), rf"\1{TOKEN_MASK}"),
     (re.compile(r"\bunv_[A-Za-z0-9_-]{8,}"), TOKEN_MASK),
+    # PostgreSQL's DETAIL line of a constraint error repeats the offending values.
+    (re.compile(r"(DETAIL:)[^\n]*"), r"\1 [withheld]"),
 )
 
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"

@@ -90,3 +90,26 @@ def test_migrations_build_the_same_schema_on_postgresql() -> None:
         with admin.connect() as connection:
             connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+def test_a_database_error_logged_names_no_value_that_was_sent(app, session) -> None:
+    import pytest
+    from sqlalchemy.exc import IntegrityError
+
+    from portal.logs import redact
+    from tests.factories import make_org
+
+    make_org(session, code="PRIVATE-VALUE-1")
+    make_org(session, code="PRIVATE-VALUE-2")
+    session.commit()
+    with pytest.raises(IntegrityError) as error:
+        session.execute(
+            Organisation.__table__.update()
+            .where(Organisation.code == "PRIVATE-VALUE-2")
+            .values(code="PRIVATE-VALUE-1")
+        )
+    session.rollback()
+    message = str(error.value)
+    assert "SQL parameters hidden" in message
+    # PostgreSQL's own DETAIL line repeats the key; the log redaction withholds it.
+    assert "PRIVATE-VALUE" not in redact(message)
