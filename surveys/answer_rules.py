@@ -28,6 +28,9 @@ MSG_DATE_RANGE = N_("Enter a date between %(min)s and %(max)s.")
 MSG_DATE_MIN = N_("Enter a date on or after %(min)s.")
 MSG_DATE_MAX = N_("Enter a date on or before %(max)s.")
 MSG_NOT_SHOWN = N_("This question does not apply given an earlier answer.")
+MSG_CONDITION_MISSING = N_(
+    "This question is asked only after an answer to %(question)s, and that answer is missing."
+)
 MSG_UNKNOWN_QUESTION = N_("This question is not part of the survey.")
 MSG_INVALID = N_("This answer is not valid.")
 
@@ -123,11 +126,15 @@ def validate_page(
     page_index: int,
     formdata: Mapping[str, str | Sequence[str]],
     answers_so_far: Mapping[str, Answer],
+    *,
+    require: bool = True,
 ) -> tuple[dict[str, Answer], dict[str, FieldError]]:
     """Clean one submitted page: (answers to its shown questions, errors by question key).
 
     `formdata` maps a field name to its submitted values (`request.form` or a plain dict of lists);
     fields other than the page's shown questions are ignored, so hidden answers are never stored.
+    With `require` false, an unanswered `required` question is not an error (imports: `required`
+    governs the web form only; the question is then skipped).
     """
     cleaned: dict[str, Answer] = {}
     errors: dict[str, FieldError] = {}
@@ -137,7 +144,7 @@ def validate_page(
             errors[question.key] = error
         elif value is not None:
             cleaned[question.key] = value
-        elif question.required:
+        elif question.required and require:
             errors[question.key] = (MSG_REQUIRED, {})
     return cleaned, errors
 
@@ -156,13 +163,18 @@ def merge_page(
 
 
 def clean_complete(
-    definition: SurveyDefinition, formdata: Mapping[str, str | Sequence[str]]
+    definition: SurveyDefinition,
+    formdata: Mapping[str, str | Sequence[str]],
+    *,
+    require: bool = True,
 ) -> tuple[dict[str, Answer], dict[str, FieldError]]:
     """`validate_page` over every page in order, for a whole response given as strings at once."""
     answers: dict[str, Answer] = {}
     errors: dict[str, FieldError] = {}
     for page_index in range(len(definition.pages)):
-        cleaned, page_errors = validate_page(definition, page_index, formdata, answers)
+        cleaned, page_errors = validate_page(
+            definition, page_index, formdata, answers, require=require
+        )
         answers.update(cleaned)
         errors.update(page_errors)
     return answers, errors
@@ -182,12 +194,12 @@ def _as_strings(value: object) -> list[str] | None:
 
 
 def validate_complete(
-    definition: SurveyDefinition, answers: Mapping[str, object]
+    definition: SurveyDefinition, answers: Mapping[str, object], *, require: bool = True
 ) -> dict[str, FieldError]:
     """Errors in a whole stored-form response (as `validate_page` returns), by question key.
 
     Same rules as the pages, plus: no unknown question keys and no answer to a question that the
-    other answers hide.
+    other answers hide. `require` as in `validate_page`.
     """
     errors: dict[str, FieldError] = {}
     known = {question.key for question in definition.questions}
@@ -200,10 +212,18 @@ def validate_complete(
             errors[key] = (MSG_INVALID, {})
         else:
             formdata[key] = strings
-    cleaned, field_errors = clean_complete(definition, formdata)
+    cleaned, field_errors = clean_complete(definition, formdata, require=require)
     for key, error in field_errors.items():
         errors.setdefault(key, error)
     for key, strings in formdata.items():
         if key not in cleaned and key not in errors and any(s.strip() for s in strings):
-            errors[key] = (MSG_NOT_SHOWN, {})
+            errors[key] = _hidden_error(definition.question(key), cleaned)
     return errors
+
+
+def _hidden_error(question: Question, cleaned: Mapping[str, Answer]) -> FieldError:
+    """Why an answer to a hidden question is refused: a contrary or a missing earlier answer."""
+    condition = question.show_if
+    if condition is not None and condition.question not in cleaned:
+        return MSG_CONDITION_MISSING, {"question": condition.question}
+    return MSG_NOT_SHOWN, {}

@@ -1,7 +1,21 @@
-"""Bulk import of responses collected elsewhere: roster columns, submitted_at and the answers."""
+"""Bulk import of responses collected elsewhere: roster columns, submitted_at and the answers.
+
+A file may hold only some of the survey's questions (INDICATORS.md, rule 8): a question without a
+column, or with an empty cell, is a skipped question. It is stored as no answer at all, exactly as
+a question left blank on the web, so the indicators count it as skipped and leave it out of the
+denominator. `required` governs the web form only. What a file must hold: the `email` and
+`submitted_at` columns (plus, for the partner survey, the organisation and office type of each
+row, as for rosters) and at least one question column. Each row is a response, even one whose
+question cells are all empty (a respondent who skipped every question the file holds, e.g. the
+indicator question of a file holding only that); invitees who did not answer belong in a roster.
+Codes, numbers, dates and conditions are checked as on the web; an answer to a follow-up question
+whose condition is not met, or whose controlling answer is missing, is refused: an import never
+invents an answer.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Any
@@ -22,6 +36,9 @@ from surveys.rosters import REQUIRED_COLUMNS, ROSTER_COLUMNS, RowCheck, check_ro
 
 # Codes of a multiple-choice answer are separated by semicolons in one cell.
 CODE_SEPARATOR = ";"
+MSG_NO_QUESTION_COLUMN = N_(
+    "The file has no question column; give at least one of these columns: %(columns)s."
+)
 
 
 @dataclass(frozen=True)
@@ -55,22 +72,32 @@ def _submitted_at(row: RowCheck, now: datetime) -> datetime | None:
 
 
 def _answers(row: RowCheck, definition: SurveyDefinition) -> dict[str, Any] | None:
+    """The row's answers, skipped questions left out; None (and problems noted) if any is bad."""
     formdata: dict[str, list[str]] = {}
     for question in definition.questions:
         cell = row.cells.get(question.key, "")
-        if not cell:
+        if not cell.strip():
             continue
         if question.type == "multiple":
             formdata[question.key] = [code.strip() for code in cell.split(CODE_SEPARATOR)]
         else:
             formdata[question.key] = [cell]
-    errors = validate_complete(definition, formdata)
+    errors = validate_complete(definition, formdata, require=False)
     for key, (message, params) in errors.items():
         row.bad(key, message, **params)
     if errors:
         return None
-    cleaned, _ = clean_complete(definition, formdata)
+    cleaned, _ = clean_complete(definition, formdata, require=False)
     return cleaned
+
+
+def _check_question_columns(
+    columns: Sequence[str], keys: Sequence[str], source: str | None
+) -> None:
+    """Refuse a file without any question column: it would hold responses without answers."""
+    if not set(columns) & set(keys):
+        problem = Problem(MSG_NO_QUESTION_COLUMN, {"columns": ", ".join(keys)}, line=1)
+        raise Refused([problem], source)
 
 
 def import_responses(
@@ -86,8 +113,10 @@ def import_responses(
     """Store every row as an invitation used on `submitted_at` with its response; all or none.
 
     The same checks as rosters (unknown columns, each bad cell by line and column, e-mails unique
-    in the campaign) and as the answering pages (codes, required answers, conditions). Audited
-    with the number of responses; the rows themselves are not linked to anyone in the trail.
+    in the campaign) and as the answering pages (codes, conditions), except that no question is
+    required: a missing column or an empty cell is a skipped question (see the module's
+    docstring). Audited with the number of responses; the rows themselves are not linked to
+    anyone in the trail.
     """
     campaign = get_campaign(session, campaign_id)
     if campaign.state == "draft":
@@ -98,6 +127,7 @@ def import_responses(
     optional = [c for c in ROSTER_COLUMNS[campaign.survey_key] if c not in REQUIRED_COLUMNS]
     required = (*REQUIRED_COLUMNS, "submitted_at")
     table = read_table(data, required, [*optional, *_keys(definition)], source=source)
+    _check_question_columns(table.columns, _keys(definition), source)
 
     def extra(row: RowCheck) -> ImportedAnswers | None:
         submitted_at = _submitted_at(row, now)

@@ -119,14 +119,34 @@ def answer_counts(
 def invitation_totals(
     session: Session, survey_key: str, year: int, organisation_id: int | None = None
 ) -> tuple[int, int]:
-    """(invited, completed) over the survey's campaigns of the year, for the response rate."""
+    """(invited, completed) of the survey for reporting year `year`, for its response rate.
+
+    The rate is computed on the population the year's figures count. Each invitation belongs to
+    exactly one reporting year: an answered invitation to the reporting year of its response
+    (the campaign's year for the partner survey, the response date's year for the exit
+    questionnaire, as `counts_query` counts it), an unanswered one to its campaign's year. So:
+
+    - completed = the year's responses, the respondents behind every figure of the year;
+    - invited = completed + the invitations of the year's campaigns not answered (yet);
+    - completed <= invited always, and summed over the years both give the campaigns' own
+      totals (invited and completed of each campaign, as its progress page shows them).
+
+    A campaign of year Y answered partly in Y+1 thus adds its late respondents to Y+1 (invited
+    and completed alike) and its non-respondents to Y. An invitation answered late moves from
+    Y's invited to Y+1's. With `organisation_id`, that organisation's invitations only.
+    """
+    answered = Response.id.is_not(None)
+    year_of = case((answered, Response.reporting_year), else_=Campaign.year)
     query = (
-        select(func.count(Invitation.id), func.count(Invitation.used_at))
+        select(func.count(Invitation.id), func.count(Response.id))
+        .select_from(Invitation)
         .join(Campaign, Campaign.id == Invitation.campaign_id)
-        .where(Campaign.survey_key == survey_key, Campaign.year == year)
+        .outerjoin(Response, Response.invitation_id == Invitation.id)
+        .where(Campaign.survey_key == survey_key, year_of == year)
     )
     if organisation_id is not None:
-        query = query.where(Invitation.organisation_id == organisation_id)
+        organisation = case((answered, Response.organisation_id), else_=Invitation.organisation_id)
+        query = query.where(organisation == organisation_id)
     invited, completed = session.execute(query).one()
     return int(invited), int(completed)
 

@@ -18,6 +18,16 @@ from surveys.questionnaire import Question, SurveyDefinition
 from surveys.rosters import RosterEntry
 
 _counter = itertools.count(1)
+# The questions behind the survey indicators: optional on the web since version 2 of both
+# definitions, yet answered in the complete answers built here (as when they were required).
+INDICATOR_KEYS = frozenset(
+    {
+        "expectations_met",
+        "recruitment_efficient",
+        "satisfied_experience",
+        "development_contribution",
+    }
+)
 
 
 def make_campaign(
@@ -54,13 +64,14 @@ def make_invitation(
 
 
 def answers_for(definition: SurveyDefinition, **overrides: Any) -> dict[str, Any]:
-    """Valid answers for a shipped definition: the first option of each required question."""
+    """Valid answers for a shipped definition: the first option of each required question and
+    of each indicator question."""
     answers: dict[str, Any] = {}
     for page_index in range(len(definition.pages)):
         for question in visible_questions(definition, page_index, answers):
             if question.key in overrides:
                 answers[question.key] = overrides[question.key]
-            elif question.required:
+            elif question.required or question.key in INDICATOR_KEYS:
                 answers[question.key] = _first_valid(question)
     problems = validate_complete(definition, answers)
     assert not problems, problems

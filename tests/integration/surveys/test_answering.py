@@ -5,9 +5,13 @@ from __future__ import annotations
 import re
 import time
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from portal.db import database
+from portal.db import database, utcnow
+from portal.results.providers import ComputeContext, provider_for
+from surveys import campaigns
+from surveys.answering import submit_response
+from surveys.definition_files import load_all
 from surveys.models import Answer, Invitation, Response
 from tests.conftest import csrf_from
 from tests.integration.surveys.builders import (
@@ -223,3 +227,95 @@ def test_an_unknown_action_is_refused(app, client) -> None:
     _, token = arrange(app)
     client.get(f"/s/{token}")
     assert post_page(client, {"page": "0", "action": "delete"}).status_code == 400
+
+
+def _arrange_with_five_agreeing(app, shipped) -> tuple[int, str]:
+    """A campaign with five stored responses that agree, and one fresh link: (campaign, token)."""
+    definition = shipped["volunteer_exit"]
+    with database(app).transaction() as session:
+        campaign = make_campaign(session)
+        for _ in range(5):
+            invitation, _ = make_invitation(session, campaign)
+            answers = answers_for(definition, satisfied_experience="somewhat_agree")
+            submit_response(session, invitation, definition, answers, utcnow(), "developing_2017")
+        _, token = make_invitation(session, campaign)
+        return campaign.id, token
+
+
+def test_a_web_response_skipping_an_indicator_question_is_counted_as_skipped(
+    app, client, shipped
+) -> None:
+    definition = shipped["volunteer_exit"]
+    _, token = _arrange_with_five_agreeing(app, shipped)
+    answers = answers_for(definition, development_contribution="dont_know")
+    del answers["satisfied_experience"]
+    client.get(f"/s/{token}")
+    final = answer_all(client, definition, answers)
+    assert final.headers["Location"].endswith("/s/done")
+    with database(app).transaction() as session:
+        assert session.scalar(select(func.count()).select_from(Response)) == 6
+        skipped_rows = session.scalar(
+            select(func.count())
+            .select_from(Answer)
+            .where(Answer.question_key == "satisfied_experience")
+        )
+        assert skipped_rows == 5  # no answer row for the skipped question
+        context = ComputeContext(utcnow().year, 2022, 2025, 5, "developing_2017")
+        provide = provider_for(app, "volunteer_exit")
+        spec = {"question_key": "satisfied_experience", "breakdown": []}
+        figure = provide(session, "1.2.1", spec, context)
+        developed = provide(
+            session, "1.2.2", dict(spec, question_key="development_contribution"), context
+        )
+    assert (figure["numerator"], figure["valid_n"], figure["excluded_n"]) == (5, 5, 1)
+    assert figure["excluded"] == {"dont_know": 0, "not_applicable": 0, "skipped": 1}
+    assert (figure["invited"], figure["completed"]) == (6, 6)
+    assert (developed["numerator"], developed["valid_n"], developed["excluded_n"]) == (5, 5, 1)
+    assert developed["excluded"]["dont_know"] == 1
+
+
+def test_the_page_says_which_questions_are_required_and_that_others_may_be_blank(
+    app, client, shipped
+) -> None:
+    definition = shipped["volunteer_exit"]
+    _, token = arrange(app)
+    client.get(f"/s/{token}")
+    answers = answers_for(definition)
+    for page_index in (0, 1):
+        form = dict(page_form(definition, page_index, answers), action="next")
+        assert post_page(client, form).status_code == 302
+    page = client.get("/s/answer").get_data(as_text=True)
+    assert "Page 3 of 4" in page
+    assert "Questions marked (required) need an answer" in page
+    legends = dict(re.findall(r'id="q-(\w+)"[^>]*>\s*<legend[^>]*>(.*?)</legend>', page, re.S))
+    assert "(required)" not in legends["satisfied_experience"]
+    assert "(required)" not in legends["development_contribution"]
+    assert "(required)" in legends["skills_gained"]
+    back = post_page(client, dict(page_form(definition, 2, answers), action="back"))
+    assert back.status_code == 302
+    page = client.get("/s/answer").get_data(as_text=True)
+    assert "Page 2 of 4" in page and "(required)" not in page
+    assert "You may leave any question on this page blank." in page
+
+
+def test_a_campaign_pinned_to_version_one_still_requires_the_indicator_answer(
+    app, client, shipped
+) -> None:
+    first = load_all()[("volunteer_exit", 1)]
+    with database(app).transaction() as session:
+        campaign = make_campaign(session)
+        # A campaign opened before version 2 keeps its pinned snapshot.
+        campaign.definition_version = campaigns.sync_definition(session, first)
+        _, token = make_invitation(session, campaign)
+    answers = answers_for(first)
+    del answers["satisfied_experience"]
+    client.get(f"/s/{token}")
+    for page_index in (0, 1):
+        form = dict(page_form(first, page_index, answers), action="next")
+        assert post_page(client, form).status_code == 302
+    refused = post_page(client, dict(page_form(first, 2, answers), action="next"))
+    assert refused.status_code == 422
+    error = re.search(
+        r'id="q-satisfied_experience-error">(.*?)</div>', refused.get_data(as_text=True), re.S
+    )
+    assert error and "Please answer this question." in error.group(1)

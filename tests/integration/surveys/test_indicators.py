@@ -9,7 +9,7 @@ from sqlalchemy import event
 
 from portal.results.providers import ComputeContext, provider_for
 from portal.results.suppression import GROUP_KEYS
-from surveys import indicators
+from surveys import indicators, progress
 from surveys.answering import submit_response
 from surveys.campaigns import campaign_definition
 from tests.factories import make_org
@@ -106,7 +106,8 @@ def test_the_provider_computes_value_parts_breakdown_and_response_rate(
     assert set(figure["breakdown"]) == {"female", "youth", "refugee"}
     assert figure["breakdown"]["youth"]["suppressed"] is True  # 4 valid answers: below k
     assert figure["breakdown"]["refugee"]["suppressed"] is True
-    assert (figure["invited"], figure["completed"]) == (14, 14)
+    # The year's respondents only: the one who answered in 2026 counts in 2026's rate.
+    assert (figure["invited"], figure["completed"]) == (13, 13)
 
 
 def test_a_skipped_question_is_excluded_not_counted_as_disagreement(app, session) -> None:
@@ -189,3 +190,35 @@ def test_a_partner_organisations_own_figure_counts_only_its_offices(app, session
 def test_both_survey_sources_have_a_provider(app) -> None:
     assert provider_for(app, "partner_survey") is not None
     assert provider_for(app, "volunteer_exit") is not None
+
+
+def _rates(app, session, year: int) -> tuple[int, int, int]:
+    """(invited, completed, respondents the figure counts) of 1.2.1 in `year`."""
+    spec = dict(SPEC, breakdown=[])
+    context = ComputeContext(year, 2022, 2026, 5, "developing_2017")
+    figure = provider_for(app, "volunteer_exit")(session, "1.2.1", spec, context)
+    return figure["invited"], figure["completed"], figure["valid_n"] + figure["excluded_n"]
+
+
+def test_the_response_rate_counts_the_population_of_the_years_figures(app, session) -> None:
+    late_2025 = make_campaign(session, year=2025)
+    add_responses(session, late_2025, [({}, "fully_agree")] * 6, datetime(2025, 11, 3, tzinfo=UTC))
+    add_responses(session, late_2025, [({}, "neither")] * 5, datetime(2026, 1, 15, tzinfo=UTC))
+    for _ in range(4):
+        make_invitation(session, late_2025)  # never answered
+    next_2026 = make_campaign(session, year=2026)
+    add_responses(session, next_2026, [({}, "fully_agree")] * 2, datetime(2026, 3, 1, tzinfo=UTC))
+    make_invitation(session, next_2026)
+    session.flush()
+
+    # 2025: its 6 respondents and the campaign's 4 non-respondents; 2026: 5 late + 2 + 1.
+    assert _rates(app, session, 2025) == (10, 6, 6)
+    assert _rates(app, session, 2026) == (8, 7, 7)
+    # Each invitation counts in one year: the years add up to the campaigns' own totals.
+    assert (
+        progress.campaign_progress(session, late_2025).invited
+        + progress.campaign_progress(session, next_2026).invited
+        == 10 + 8
+    )
+    assert progress.response_count(session, late_2025) == 11
+    assert progress.campaign_progress(session, late_2025).response_rate == pytest.approx(11 / 15)

@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from surveys.answer_rules import (
+    MSG_CONDITION_MISSING,
     MSG_DATE,
     MSG_DATE_RANGE,
     MSG_EXCLUSIVE,
@@ -236,6 +237,32 @@ def test_validate_complete_refuses_unknown_hidden_and_malformed_answers(
         "amount": (MSG_INVALID, {}),
         "colour": (MSG_UNKNOWN_QUESTION, {}),
     }
+
+
+def test_without_require_unanswered_required_questions_are_skipped_not_refused(
+    tiny: SurveyDefinition,
+) -> None:
+    partial = {"rating": ["fully_disagree"], "amount": ["2"]}
+
+    assert set(validate_complete(tiny, partial)) == {"role", "hosted", "why"}
+    assert validate_complete(tiny, partial, require=False) == {}
+    assert clean_complete(tiny, partial, require=False) == (
+        {"rating": "fully_disagree", "amount": 2.0},
+        {},
+    )
+    bad = {"rating": ["agree"], "hosted": ["-1"]}
+    assert validate_complete(tiny, bad, require=False) == {
+        "rating": (MSG_NOT_AN_OPTION, {}),
+        "hosted": (MSG_NUMBER_RANGE, {"min": 0, "max": 100}),
+    }
+
+
+def test_a_follow_up_whose_controlling_answer_is_missing_says_so(tiny: SurveyDefinition) -> None:
+    errors = validate_complete(tiny, {"role": "staff", "why": "slow"}, require=False)
+
+    assert errors == {"why": (MSG_CONDITION_MISSING, {"question": "rating"})}
+    contrary = validate_complete(tiny, {"rating": "fully_agree", "why": "x"}, require=False)
+    assert contrary == {"why": (MSG_NOT_SHOWN, {})}
 
 
 def test_validate_complete_reads_stored_floats_without_exponent_trouble(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 import pytest
 
@@ -46,10 +47,41 @@ def _texts(definition: SurveyDefinition) -> Iterator[tuple[str, dict[str, str]]]
             yield f"{question.key} option {option.code}", option.label
 
 
-def test_both_surveys_ship_as_version_one(
+def test_both_surveys_ship_versions_one_and_two(
     shipped: dict[tuple[str, int], SurveyDefinition],
 ) -> None:
-    assert sorted(shipped) == [("partner", 1), ("volunteer_exit", 1)]
+    assert sorted(shipped) == [
+        ("partner", 1),
+        ("partner", 2),
+        ("volunteer_exit", 1),
+        ("volunteer_exit", 2),
+    ]
+    assert {latest(shipped, key).version for key in ("partner", "volunteer_exit")} == {2}
+
+
+@pytest.mark.parametrize("key", ["partner", "volunteer_exit"])
+def test_version_two_only_makes_the_indicator_questions_optional(
+    shipped: dict[tuple[str, int], SurveyDefinition], key: str
+) -> None:
+    first, second = shipped[(key, 1)], shipped[(key, 2)]
+    indicator_keys = set(INDICATOR_QUESTIONS[key])
+    assert all(first.question(k).required for k in indicator_keys)
+    assert not any(second.question(k).required for k in indicator_keys)
+    as_before = replace(
+        second,
+        version=1,
+        pages=tuple(
+            replace(
+                page,
+                questions=tuple(
+                    replace(q, required=True) if q.key in indicator_keys else q
+                    for q in page.questions
+                ),
+            )
+            for page in second.pages
+        ),
+    )
+    assert as_before == first
 
 
 @pytest.mark.parametrize("key", ["partner", "volunteer_exit"])
@@ -74,7 +106,8 @@ def test_indicator_questions_have_the_source_wording_and_the_likert_scale(
         question = definition.question(question_key)
         assert question.label["en"] == wording
         assert question.type == "likert5"
-        assert question.required is True
+        # Optional on the web: "don't know", "not applicable" or a skip are each counted apart.
+        assert question.required is False
         assert question.show_if is None
         assert question.codes == LIKERT_CODES
 
