@@ -23,8 +23,10 @@ def init_app(app: Flask) -> None:
     from knowledge.cli import knowledge_cli
     from knowledge.demo import load_demo
     from knowledge.indicators import knowledge_indicator
+    from knowledge.organisations import merge_organisation_rows
     from knowledge.search.wiring import init_app as init_search
     from portal import navigation
+    from portal.auth.organisations import register_merge_handler
     from portal.cli import register_demo_loader
     from portal.results.providers import register_provider
 
@@ -44,6 +46,7 @@ def init_app(app: Flask) -> None:
     )
     register_demo_loader(app, load_demo)
     register_provider(app, "knowledge", knowledge_indicator)
+    register_merge_handler(app, "knowledge", merge_organisation_rows)
     init_search(app)
 
     @app.context_processor

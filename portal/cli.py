@@ -13,7 +13,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy.orm import Session
 
-from portal.auth import accounts, tokens
+from portal.auth import accounts, organisations, tokens
 from portal.db import database
 from portal.errors import InputError, NotFound
 
@@ -66,6 +66,19 @@ def create_org(code: str, name: str, kind: str, country: str | None) -> None:
     with command_transaction() as session:
         org = accounts.add_organisation(session, None, code, name, kind, country)
         click.echo(f"organisation {org.code} created")
+
+
+@portal_cli.command("merge-orgs")
+@click.argument("duplicate_code")
+@click.argument("keep_code")
+def merge_orgs(duplicate_code: str, keep_code: str) -> None:
+    """Merge a duplicate organisation into another: its users, offices and records move to it."""
+    with command_transaction() as session:
+        duplicate = accounts.organisation_by_code(session, duplicate_code)
+        keep = accounts.organisation_by_code(session, keep_code)
+        moved = organisations.merge_organisations(session, None, duplicate.id, keep.id)
+    counts = ", ".join(f"{name} {count}" for name, count in moved.items())
+    click.echo(f"organisation {duplicate_code} merged into {keep_code} ({counts})")
 
 
 @portal_cli.command("create-user")

@@ -6,6 +6,7 @@ from flask import Flask
 from flask_babel import lazy_gettext as _l
 
 from portal import navigation
+from portal.auth.organisations import register_merge_handler
 from portal.cli import register_demo_loader
 from portal.results.providers import register_provider
 
@@ -15,6 +16,7 @@ def init_app(app: Flask) -> None:
     from surveys.cli import surveys_cli
     from surveys.demo import load_demo
     from surveys.indicators import SURVEY_OF_SOURCE, declared_questions, provider_for
+    from surveys.organisations import merge_organisation_rows
     from surveys.permissions import can_answer_office_surveys, can_manage_campaigns
 
     app.register_blueprint(views.bp)
@@ -28,3 +30,4 @@ def init_app(app: Flask) -> None:
             app, source, provider_for(survey_key), questions=declared_questions(survey_key)
         )
     register_demo_loader(app, load_demo)
+    register_merge_handler(app, "surveys", merge_organisation_rows)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -11,11 +10,17 @@ from sqlalchemy.orm import Session
 from portal import mail
 from portal.audit import record
 from portal.auth.accounts import add_organisation, add_user, normalise_email, organisation_by_code
+from portal.auth.organisations import new_organisation_code
 from portal.auth.passwords import reset_link
 from portal.countries import is_country
 from portal.db import utcnow
 from portal.errors import InputError, NotFound
-from portal.models import ORG_KINDS, AccountRequest, Organisation, User
+from portal.markers import N_
+from portal.models import ORG_KINDS, AccountRequest, User
+
+# The choice "create a new organisation": never an organisation code (codes start with a letter
+# or digit), so an empty or forgotten choice can never create one by default.
+NEW_ORGANISATION = "+new"
 
 
 @dataclass(frozen=True)
@@ -77,33 +82,31 @@ def _pending(session: Session, request_id: int) -> AccountRequest:
     return request
 
 
-def _new_org_code(session: Session, name: str) -> str:
-    stem = re.sub(r"[^A-Za-z0-9]+", "-", name).strip("-").upper()[:30] or "ORG"
-    code, n = stem, 1
-    while session.scalar(select(Organisation.id).where(Organisation.code == code)) is not None:
-        n += 1
-        code = f"{stem}-{n}"
-    return code
-
-
 def approve_account_request(
     session: Session,
     actor: User,
     request_id: int,
-    org_code: str | None,
+    organisation: str,
     *,
+    new_code: str | None = None,
     hash_method: str,
     secret_key: str,
 ) -> User:
-    """The action: create the contributor account (and its organisation unless one is chosen).
+    """The action: create the contributor account in the chosen organisation.
 
+    `organisation` is an existing organisation's code, or NEW_ORGANISATION to create one on
+    purpose, with `new_code` (the code staff saw) or else a readable code derived from the name.
     The new contributor is mailed a link to set a password, once the account is committed.
     """
     request = _pending(session, request_id)
-    if org_code:
-        org = organisation_by_code(session, org_code)
+    if not organisation:
+        raise InputError(N_("Choose the organisation, or choose to create a new one."))
+    if organisation != NEW_ORGANISATION:
+        org = organisation_by_code(session, organisation)
     else:
-        code = _new_org_code(session, request.organisation_name)
+        code = new_code or new_organisation_code(
+            session, request.organisation_name, request.country
+        )
         org = add_organisation(
             session,
             actor,

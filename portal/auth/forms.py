@@ -1,4 +1,4 @@
-"""Forms for signing in, passwords, API tokens and account requests."""
+"""Forms for signing in, passwords, API tokens, account requests and merging organisations."""
 
 from __future__ import annotations
 
@@ -68,8 +68,23 @@ class ApproveRequestForm(FlaskForm):
         _l("Organisation"),
         choices=[],
         validators=[Optional()],
-        description=_l("Choose an existing organisation, or leave empty to create it."),
+        description=_l(
+            "The organisations that match the request come first. "
+            "Create a new organisation only if it is not listed."
+        ),
     )
+    new_code = StringField(
+        _l("Code of a new organisation"),
+        validators=[Optional(), Length(max=40)],
+        description=_l("Used only when a new organisation is created."),
+    )
+
+
+class MergeOrganisationsForm(FlaskForm):
+    """Which organisation goes (the duplicate) and which one stays, by code as on the CLI."""
+
+    duplicate = StringField(_l("Duplicate (removed)"), validators=[DataRequired(), Length(max=40)])
+    keep = StringField(_l("Organisation kept"), validators=[DataRequired(), Length(max=40)])
 
 
 class ConfirmForm(FlaskForm):

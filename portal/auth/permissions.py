@@ -53,3 +53,8 @@ def can_decide_account_requests(user: Actor | None) -> bool:
 
 def can_manage_users(user: Actor | None) -> bool:
     return is_admin(user)
+
+
+def can_merge_organisations(user: Actor | None) -> bool:
+    """See the organisations with their likely duplicates, and merge one into another."""
+    return is_staff(user)

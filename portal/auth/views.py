@@ -1,49 +1,38 @@
-"""Sign in and out, password reset, the account page with API tokens, and account requests."""
+"""Sign in and out, password reset, the account page with API tokens, and asking for an account.
+
+Staff pages (deciding account requests, organisations) are in admin_views, on the same blueprint.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import login_user, logout_user
 from werkzeug.wrappers import Response
 
 from portal.auth import account_requests as request_actions
-from portal.auth import accounts, passwords, tokens
+from portal.auth import admin_views, passwords, tokens
+from portal.auth.blueprint import bp, hash_method, me, secret_key
 from portal.auth.enforce import public, require
 from portal.auth.forms import (
     AccountRequestForm,
-    ApproveRequestForm,
     ConfirmForm,
     ForgotPasswordForm,
     LoginForm,
     ResetPasswordForm,
     TokenForm,
 )
-from portal.auth.permissions import can_decide_account_requests, is_signed_in
+from portal.auth.permissions import is_signed_in
 from portal.countries import country_choices
 from portal.db import db_session
 from portal.errors import InputError, NotFound
 from portal.i18n import current_language
 from portal.limits import limiter, login_email_key, login_limit
-from portal.models import User
 
-bp = Blueprint("auth", __name__)
-
-
-def _hash_method() -> str:
-    return str(current_app.config["PASSWORD_HASH_METHOD"])
-
-
-def _secret_key() -> str:
-    return str(current_app.config["SECRET_KEY"])
-
-
-def _me() -> User:
-    user: User = current_user._get_current_object()
-    return user
+__all__ = ["admin_views", "bp"]  # admin_views adds the staff pages to bp
 
 
 def _safe_next(target: str | None) -> str:
@@ -72,7 +61,7 @@ def login() -> Any:
     form = LoginForm()
     if form.validate_on_submit():
         user = passwords.authenticate(
-            db_session(), form.email.data, form.password.data, hash_method=_hash_method()
+            db_session(), form.email.data, form.password.data, hash_method=hash_method()
         )
         if user is not None:
             login_user(user)
@@ -85,7 +74,7 @@ def login() -> Any:
 @bp.post("/logout")
 @require(is_signed_in)
 def logout() -> Response:
-    passwords.sign_out(db_session(), _me())
+    passwords.sign_out(db_session(), me())
     logout_user()
     flash(_("You are signed out."), "info")
     return redirect(url_for("portal.home"))
@@ -97,7 +86,7 @@ def logout() -> Response:
 def forgot_password() -> Any:
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        passwords.request_password_reset(db_session(), form.email.data, secret_key=_secret_key())
+        passwords.request_password_reset(db_session(), form.email.data, secret_key=secret_key())
         # The same answer whether or not the address has an account.
         flash(_("If that address has an account, a link to set a new password is on its way."))
         return redirect(url_for("auth.login"))
@@ -108,7 +97,7 @@ def forgot_password() -> Any:
 @public
 def reset_password(token: str) -> Any:
     session = db_session()
-    if passwords.user_for_reset_token(session, token, _secret_key()) is None:
+    if passwords.user_for_reset_token(session, token, secret_key()) is None:
         return _link_gone()
     form = ResetPasswordForm()
     if form.validate_on_submit():
@@ -117,8 +106,8 @@ def reset_password(token: str) -> Any:
                 session,
                 token,
                 form.password.data,
-                secret_key=_secret_key(),
-                hash_method=_hash_method(),
+                secret_key=secret_key(),
+                hash_method=hash_method(),
             )
         except InputError as error:
             form.password.errors = [error.translated()]
@@ -131,7 +120,7 @@ def reset_password(token: str) -> Any:
 @bp.get("/account")
 @require(is_signed_in)
 def account() -> str:
-    active = tokens.api_tokens(db_session(), _me())
+    active = tokens.api_tokens(db_session(), me())
     return render_template("auth/account.html", tokens=active, form=TokenForm(), new_token=None)
 
 
@@ -139,7 +128,7 @@ def account() -> str:
 @require(is_signed_in)
 def create_token() -> Any:
     form = TokenForm()
-    user = _me()
+    user = me()
     new_token = None
     if form.validate_on_submit():
         new_token = tokens.create_api_token(db_session(), user, user, form.label.data or "")
@@ -153,7 +142,7 @@ def revoke_token(token_id: int) -> Response:
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
-        tokens.revoke_api_token(db_session(), _me(), token_id)
+        tokens.revoke_api_token(db_session(), me(), token_id)
     except NotFound:
         abort(404)
     flash(_("The token was revoked."), "success")
@@ -183,58 +172,3 @@ def request_account() -> Any:
         else:
             return render_template("auth/request_sent.html")
     return render_template("auth/request_account.html", form=form)
-
-
-@bp.get("/admin/account-requests")
-@require(can_decide_account_requests)
-def account_requests() -> str:
-    session = db_session()
-    form = ApproveRequestForm()
-    form.organisation.choices = [("", _("Create a new organisation"))] + [
-        (org.code, org.name) for org in accounts.all_organisations(session)
-    ]
-    return render_template(
-        "auth/account_requests.html",
-        requests=request_actions.pending_account_requests(session),
-        approve_form=form,
-        decline_form=ConfirmForm(),
-    )
-
-
-@bp.post("/admin/account-requests/<int:request_id>/approve")
-@require(can_decide_account_requests)
-def approve_account_request(request_id: int) -> Response:
-    form = ApproveRequestForm()
-    form.organisation.choices = [(request.form.get("organisation", ""), "")]
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        user = request_actions.approve_account_request(
-            db_session(),
-            _me(),
-            request_id,
-            form.organisation.data or None,
-            hash_method=_hash_method(),
-            secret_key=_secret_key(),
-        )
-    except NotFound:
-        abort(404)
-    except InputError as error:
-        db_session().rollback()  # all or nothing: no organisation without its account
-        flash(error.translated(), "error")
-        return redirect(url_for("auth.account_requests"))
-    flash(_("Account created; %(email)s was sent a link to set a password.", email=user.email))
-    return redirect(url_for("auth.account_requests"))
-
-
-@bp.post("/admin/account-requests/<int:request_id>/decline")
-@require(can_decide_account_requests)
-def decline_account_request(request_id: int) -> Response:
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    try:
-        request_actions.decline_account_request(db_session(), _me(), request_id)
-    except NotFound:
-        abort(404)
-    flash(_("The request was declined."), "info")
-    return redirect(url_for("auth.account_requests"))

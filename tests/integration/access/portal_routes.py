@@ -1,4 +1,5 @@
-"""Routes of the portal core: home, language, sign-in, passwords, account, account requests, API."""
+"""Routes of the portal core: home, language, sign-in, passwords, account, account requests,
+organisations, API."""
 
 from __future__ import annotations
 
@@ -52,5 +53,13 @@ CASES = [
         STAFF,
         lambda s, a: f"/admin/account-requests/{_request_id(s, a)}/decline",
     ),
+    Case("/admin/organisations", "GET", STAFF, "/admin/organisations"),
+    Case(
+        "/admin/organisations/merge",
+        "GET",
+        STAFF,
+        "/admin/organisations/merge?duplicate=MATRIX-CSO&keep=MATRIX-UN",
+    ),
+    Case("/admin/organisations/merge", "POST", STAFF, "/admin/organisations/merge"),
     Case("/api/v1/health", "GET", EVERYONE, "/api/v1/health"),
 ]

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from portal.auth import account_requests, passwords
+from portal.auth.account_requests import NEW_ORGANISATION
 from portal.db import database
 from portal.models import AccountRequest, ApiToken, AuditEvent, Organisation, User
 from tests.conftest import FAST_HASH, PASSWORD, csrf_from
@@ -67,7 +68,7 @@ def _request_account_on_the_web(client, session) -> AccountRequest:
     return session.scalars(select(AccountRequest).order_by(AccountRequest.id.desc())).first()
 
 
-def _approve_on_the_web(client, request_id: int, organisation: str = "") -> None:
+def _approve_on_the_web(client, request_id: int, organisation: str = NEW_ORGANISATION) -> None:
     token = csrf_from(client, "/admin/account-requests")
     response = client.post(
         f"/admin/account-requests/{request_id}/approve",
@@ -108,7 +109,7 @@ def test_creating_an_organisation_is_audited_alike_by_the_command_line_and_an_ap
 ) -> None:
     request = _request_account_on_the_web(client, session)
     auth.login(staff.email)
-    _approve_on_the_web(client, request.id)  # no organisation chosen: the request's is created
+    _approve_on_the_web(client, request.id)  # a new organisation chosen: the request's is created
     result = runner.invoke(
         args=["portal", "create-org", "SEN-MJ", "--name", "Ministère", "--kind", "member_state"]
         + ["--country", "ECU"]
@@ -116,7 +117,7 @@ def test_creating_an_organisation_is_audited_alike_by_the_command_line_and_an_ap
     assert result.exit_code == 0, result.output
 
     web, cli = _events(session, "auth.organisation_created")
-    created = session.scalar(select(Organisation).where(Organisation.code == "MIES-ECUADOR"))
+    created = session.scalar(select(Organisation).where(Organisation.code == "MIES-ECU"))
     typed = session.scalar(select(Organisation).where(Organisation.code == "SEN-MJ"))
     assert _apart_from_actor(web) == _apart_from_actor(cli)
     assert web.details == {"kind": "member_state", "country": "ECU"}
@@ -193,12 +194,16 @@ def test_the_approval_mail_is_sent_only_once_the_approval_is_committed(app, sess
             request_id = account_requests.request_account(tx, data).id
         with pytest.raises(RuntimeError), database(app).transaction() as tx:
             actor = tx.get(User, staff.id)
-            account_requests.approve_account_request(tx, actor, request_id, None, **keys)
+            account_requests.approve_account_request(
+                tx, actor, request_id, NEW_ORGANISATION, **keys
+            )
             raise RuntimeError("the transaction fails after the action")
         assert _outbox(app) == []
         with database(app).transaction() as tx:
             actor = tx.get(User, staff.id)
-            account_requests.approve_account_request(tx, actor, request_id, None, **keys)
+            account_requests.approve_account_request(
+                tx, actor, request_id, NEW_ORGANISATION, **keys
+            )
             assert _outbox(app) == []  # queued, not sent, before the commit
     assert [message["To"] for message in _outbox(app)] == ["ana@mies.gob.ec"]
     assert len(_events(session, "auth.account_request_approved")) == 1

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from portal.auth.account_requests import NEW_ORGANISATION
 from portal.models import AccountRequest, User
 from tests.conftest import PASSWORD, csrf_from
 from tests.factories import make_org, make_user
@@ -189,7 +190,10 @@ def test_account_request_approved_by_staff_creates_a_contributor_and_mails_a_lin
     assert _login(client, staff.email).status_code == 302
     client.post(
         f"/admin/account-requests/{request_row.id}/approve",
-        data={"organisation": "", "csrf_token": csrf_from(client, "/admin/account-requests")},
+        data={
+            "organisation": NEW_ORGANISATION,
+            "csrf_token": csrf_from(client, "/admin/account-requests"),
+        },
     )
     session.rollback()
     user = session.scalar(select(User).where(User.email == "ana@mies.gob.ec"))
