@@ -9,7 +9,16 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import Response as HttpResponse
-from flask import abort, flash, redirect, render_template, request, stream_with_context, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from werkzeug.wrappers import Response
@@ -25,7 +34,7 @@ from surveys import campaigns, exports, invitations, progress, sending
 from surveys.config import invitation_days
 from surveys.forms import CampaignForm, RosterForm
 from surveys.models import Campaign
-from surveys.permissions import can_manage_campaigns
+from surveys.permissions import can_export_identifiable, can_manage_campaigns
 from surveys.rosters import ROSTER_COLUMNS
 from surveys.views import acting_user, bp
 
@@ -84,6 +93,8 @@ def campaign_detail(campaign_id: int) -> str:
         progress=progress.campaign_progress(db_session(), campaign),
         form=ConfirmForm(),
         languages=list(LANGUAGES.items()),
+        export_k=_k(),
+        identifiable=can_export_identifiable(acting_user()),
     )
 
 
@@ -198,19 +209,59 @@ def campaign_roster(campaign_id: int) -> Any:
     return page, 422 if problems or form.errors else 200
 
 
-@bp.get("/surveys/campaigns/<int:campaign_id>/export/<any(csv, xlsx):fmt>")
-@require(can_manage_campaigns)
-def campaign_export(campaign_id: int, fmt: str) -> Any:
+def _k() -> int:
+    """The campaign exports' k: PORTAL_SUPPRESS_BELOW, as for every published figure."""
+    return int(current_app.config["PORTAL_SUPPRESS_BELOW"])
+
+
+def _download(campaign_id: int, fmt: str, act: Callable[[str], exports.ResponseExport]) -> Any:
+    """Record one export (`act` with the label language) and stream it; a refusal goes back."""
     locale = request.args.get("lang") or current_language()
     locale = locale if locale in LANGUAGES else "en"
     try:
-        export = exports.export_responses(
-            db_session(), acting_user(), campaign_id, fmt=fmt, locale=locale
-        )
+        export = act(locale)
     except NotFound:
         abort(404)
+    except InputError as error:
+        return _refused(campaign_id, error.translated())
     # The audit row is committed before the first byte leaves. The body is produced after the
     # request's own transaction: rows are read in short transactions of their own, one per batch.
     body = stream_with_context(exports.iter_export(database().transaction, export))
     headers = {"Content-Disposition": f'attachment; filename="{export.filename}"'}
     return HttpResponse(body, mimetype=EXPORT_TYPES[fmt], headers=headers)
+
+
+@bp.get("/surveys/campaigns/<int:campaign_id>/export/<any(csv, xlsx):fmt>")
+@require(can_manage_campaigns)
+def campaign_export(campaign_id: int, fmt: str) -> Any:
+    return _download(
+        campaign_id,
+        fmt,
+        lambda locale: exports.export_responses(
+            db_session(), acting_user(), campaign_id, fmt=fmt, locale=locale, k=_k()
+        ),
+    )
+
+
+@bp.get("/surveys/campaigns/<int:campaign_id>/export/free-text/<any(csv, xlsx):fmt>")
+@require(can_manage_campaigns)
+def campaign_export_free_text(campaign_id: int, fmt: str) -> Any:
+    return _download(
+        campaign_id,
+        fmt,
+        lambda locale: exports.export_free_text(
+            db_session(), acting_user(), campaign_id, fmt=fmt, locale=locale, k=_k()
+        ),
+    )
+
+
+@bp.get("/surveys/campaigns/<int:campaign_id>/export/identifiable/<any(csv, xlsx):fmt>")
+@require(can_export_identifiable)
+def campaign_export_identifiable(campaign_id: int, fmt: str) -> Any:
+    return _download(
+        campaign_id,
+        fmt,
+        lambda locale: exports.export_identifiable_responses(
+            db_session(), acting_user(), campaign_id, fmt=fmt, locale=locale
+        ),
+    )

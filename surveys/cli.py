@@ -12,6 +12,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy.orm import Session
 
@@ -177,16 +178,38 @@ def import_responses(campaign_id: int, responses: Path) -> None:
 @click.option("--format", "fmt", type=click.Choice(exports.EXPORT_FORMATS), required=True)
 @click.option("--out", type=click.Path(path_type=Path, dir_okay=False), required=True)
 @click.option("--lang", type=click.Choice(list(LANGUAGES)), default="en", help="label language")
-def export_responses(campaign_id: int, fmt: str, out: Path, lang: str) -> None:
-    """Write the campaign's responses (attribute snapshot, no identity), one row per response."""
+@click.option(
+    "--free-text", is_flag=True, help="only the free-text answers, shuffled, without attributes"
+)
+@click.option(
+    "--identifiable",
+    is_flag=True,
+    help="response ids, exact attributes and free text (audited as identifiable access)",
+)
+def export_responses(
+    campaign_id: int, fmt: str, out: Path, lang: str, free_text: bool, identifiable: bool
+) -> None:
+    """Write the campaign's responses, one row per response: anonymous (k-anonymous attribute
+    snapshot, no free text, no identity) unless --free-text or --identifiable is given."""
+    if free_text and identifiable:
+        raise click.UsageError("--free-text and --identifiable exclude each other")
+    k = int(current_app.config["PORTAL_SUPPRESS_BELOW"])
     with command_transaction() as session:
-        export = exports.export_responses(session, None, campaign_id, fmt=fmt, locale=lang)
+        if identifiable:
+            export = exports.export_identifiable_responses(
+                session, None, campaign_id, fmt=fmt, locale=lang
+            )
+        elif free_text:
+            export = exports.export_free_text(session, None, campaign_id, fmt=fmt, locale=lang, k=k)
+        else:
+            export = exports.export_responses(session, None, campaign_id, fmt=fmt, locale=lang, k=k)
     try:
         with out.open("wb") as handle:
             exports.write_export(database().transaction, export, handle)
     except OSError as error:
         raise click.ClickException(f"cannot write {out}: {error.strerror}") from None
-    click.echo(f"responses of campaign {campaign_id} written to {out}")
+    what = "free-text answers" if free_text else "responses"
+    click.echo(f"{what} of campaign {campaign_id} written to {out}")
 
 
 def _housekeeping(now: datetime) -> None:

@@ -1,171 +1,53 @@
-"""Exports of a campaign's responses: the audited action, then CSV or XLSX rows, streamed.
+"""Exports of a campaign's responses: the audited actions, then CSV or XLSX rows, streamed.
 
-Every value is safe to open in a spreadsheet; the rows hold the attribute snapshot, no identity.
+The default export is anonymous: refused below k responses, the attribute snapshot made
+k-anonymous (surveys.anonymise), rows numbered in shuffled order, free text left out. Free-text
+answers come only in their own file, shuffled and without attributes. The identifiable export
+(response ids, exact snapshot, every answer) is for administrators and audited on its own.
+Every value is safe to open in a spreadsheet.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import random
 import tempfile
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import AbstractContextManager
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import IO, Any
 
-from flask_babel import force_locale, lazy_gettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from portal import audit
-from portal.errors import InputError, NotFound
+from portal.countries import countries
+from portal.errors import InputError
 from portal.markers import N_
-from portal.models import Organisation, User
+from portal.models import User
+from surveys.anonymise import QUASI_IDENTIFIERS, Anonymised, anonymise
 from surveys.campaigns import OBJECT_TYPE, campaign_definition, get_campaign
 from surveys.models import Answer, Campaign, Response
-from surveys.questionnaire import CHOICE_TYPES, Question, SurveyDefinition, text_for
-from surveys.spreadsheets import codebook_rows, neutralise, write_xlsx
+from surveys.response_rows import (
+    DATE_TYPES,
+    FREE_TEXT_TYPES,
+    Transaction,
+    attribute_text,
+    iter_anonymous_rows,
+    iter_free_text_rows,
+    iter_rows,
+    organisation_codes,
+)
+from surveys.spreadsheets import codebook_rows, neutralise, recoding_rows, write_xlsx
 
-BATCH = 1000
-_ATTRIBUTES: Mapping[str, tuple[tuple[str, Any], ...]] = {
-    "partner": (
-        ("organisation", lazy_gettext("Organisation")),
-        ("office_type", lazy_gettext("Office type")),
-        ("duty_station", lazy_gettext("Duty station")),
-    ),
-    "volunteer_exit": (
-        ("gender", lazy_gettext("Gender")),
-        ("category", lazy_gettext("Category")),
-        ("modality", lazy_gettext("Modality")),
-        ("age_band", lazy_gettext("Age band")),
-        ("youth", lazy_gettext("Youth (18-29)")),
-        ("disability", lazy_gettext("Person with a disability")),
-        ("global_south", lazy_gettext("From the Global South")),
-        ("africa", lazy_gettext("From Africa")),
-        ("sids", lazy_gettext("From a small island developing state")),
-        ("ldc", lazy_gettext("From a least developed country")),
-        ("lldc", lazy_gettext("From a landlocked developing country")),
-        ("refugee", lazy_gettext("Refugee")),
-        ("duty_station", lazy_gettext("Duty station")),
-        ("organisation", lazy_gettext("Host entity")),
-    ),
-}
+__all__ = ["neutralise", "iter_rows"]
 
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    label: str
-    question: Question | None = None
-    labels: bool = False  # the column of option labels next to a choice question's codes
-
-
-def columns_for(campaign: Campaign, definition: SurveyDefinition, locale: str) -> list[Column]:
-    """The export's columns: response facts, attribute snapshot, then one or two per question."""
-    with force_locale(locale):
-        fixed = [
-            Column("response", str(lazy_gettext("Response"))),
-            Column("submitted_on", str(lazy_gettext("Submitted on"))),
-            Column("reporting_year", str(lazy_gettext("Reporting year"))),
-        ]
-        fixed += [Column(key, str(label)) for key, label in _ATTRIBUTES[campaign.survey_key]]
-        suffix = str(lazy_gettext("(label)"))
-    for question in definition.questions:
-        label = text_for(question.label, locale)
-        fixed.append(Column(question.key, label, question))
-        if question.type in CHOICE_TYPES:
-            fixed.append(Column(f"{question.key}_label", f"{label} {suffix}", question, True))
-    return fixed
-
-
-def _cell(column: Column, response: Any, answers: Mapping[str, list[Any]], ctx: Any) -> Any:
-    if column.question is None:
-        if column.key == "response":
-            return response.id
-        if column.key == "submitted_on":
-            return response.submitted_at.date().isoformat()
-        if column.key == "organisation":
-            return ctx.organisations.get(response.organisation_id, "")
-        value = getattr(response, column.key)
-        return {True: "yes", False: "no", None: ""}.get(value, value)
-    values = answers.get(column.question.key, [])
-    if column.question.type not in CHOICE_TYPES:
-        return values[0] if values else ""
-    order = column.question.codes
-    codes = sorted(values, key=lambda code: order.index(code) if code in order else len(order))
-    if not column.labels:
-        return ";".join(codes)
-    options = {option.code: option.label for option in column.question.options}
-    return "; ".join(text_for(options.get(c, {"en": c}), ctx.locale) for c in codes)
-
-
-@dataclass(frozen=True)
-class _Context:
-    organisations: Mapping[int, str]
-    locale: str
-
-
-def _answers_by_response(
-    session: Session, response_ids: list[int]
-) -> dict[int, dict[str, list[Any]]]:
-    grouped: dict[int, dict[str, list[Any]]] = {}
-    # By the batch's ids: a campaign filter would let the planner scan all the campaign's answers
-    # once per batch instead of using the (response_id, question_key) index.
-    rows = session.execute(
-        select(
-            Answer.response_id,
-            Answer.question_key,
-            Answer.value_code,
-            Answer.value_text,
-            Answer.value_number,
-        ).where(Answer.response_id.in_(response_ids))
-    )
-    for response_id, key, code, text, number in rows:
-        if number is not None and float(number).is_integer():
-            number = int(number)
-        value = code if code is not None else text if text is not None else number
-        grouped.setdefault(response_id, {}).setdefault(key, []).append(value)
-    return grouped
-
-
-Transaction = Callable[[], AbstractContextManager[Session]]
-
-
-def iter_rows(
-    transaction: Transaction, campaign_id: int, locale: str, up_to: int | None = None
-) -> Iterator[list[Any]]:
-    """Two header rows (keys, then labels), then one neutralised row per response (up to the
-    response id `up_to`, when given: the responses an audited export counted).
-
-    Each batch is read in a short transaction of its own (`transaction()` gives one), so that a
-    long export neither holds SQLite's write lock nor builds up objects in memory.
-    """
-    with transaction() as session:
-        campaign = session.get(Campaign, campaign_id)
-        if campaign is None:
-            raise NotFound(f"campaign {campaign_id}")
-        columns = columns_for(campaign, campaign_definition(campaign), locale)
-        organisations = dict(session.execute(select(Organisation.id, Organisation.code)).all())
-    yield [column.key for column in columns]
-    yield [neutralise(column.label) for column in columns]
-    ctx = _Context(organisations, locale)
-    after = 0
-    while True:
-        with transaction() as session:
-            # Plain rows, not ORM objects: nothing accumulates in an identity map.
-            query = select(*Response.__table__.columns).where(
-                Response.campaign_id == campaign_id, Response.id > after
-            )
-            if up_to is not None:
-                query = query.where(Response.id <= up_to)
-            batch = session.execute(query.order_by(Response.id).limit(BATCH)).all()
-            if not batch:
-                return
-            answers = _answers_by_response(session, [row.id for row in batch])
-        for response in batch:
-            by_question = answers.get(response.id, {})
-            yield [neutralise(_cell(c, response, by_question, ctx)) for c in columns]
-        after = batch[-1].id
+EXPORT_FORMATS = ("csv", "xlsx")
+ANONYMOUS, FREE_TEXT, IDENTIFIABLE = "anonymous", "free_text", "identifiable"
+TOO_FEW = N_(
+    "The campaign has %(count)s responses; an export needs at least %(k)s, so that no one can be "
+    "recognised."
+)
 
 
 def iter_csv(rows: Iterator[Sequence[Any]]) -> Iterator[bytes]:
@@ -189,7 +71,7 @@ def export_csv(
     out: IO[bytes],
     up_to: int | None = None,
 ) -> None:
-    """The campaign's responses as CSV into a binary file."""
+    """The campaign's identifiable responses as CSV into a binary file."""
     for chunk in iter_csv(iter_rows(transaction, campaign_id, locale, up_to)):
         out.write(chunk)
 
@@ -201,21 +83,17 @@ def export_xlsx(
     out: IO[bytes],
     up_to: int | None = None,
 ) -> None:
-    """The campaign's responses as XLSX, with a codebook sheet, into a binary file."""
+    """The campaign's identifiable responses as XLSX, with a codebook sheet, into a binary file."""
     with transaction() as session:
-        campaign = session.get(Campaign, campaign_id)
-        if campaign is None:
-            raise NotFound(f"campaign {campaign_id}")
+        campaign = get_campaign(session, campaign_id)
         codebook = codebook_rows(campaign_definition(campaign), locale)
     write_xlsx(iter_rows(transaction, campaign_id, locale, up_to), out, codebook)
 
 
-EXPORT_FORMATS = ("csv", "xlsx")
-
-
 @dataclass(frozen=True)
 class ResponseExport:
-    """An export the trail has recorded: its campaign, format, language and the rows it holds."""
+    """An export the trail has recorded: its campaign, kind, format, language, the rows it holds
+    and, when anonymous or free text, their shuffled order and the anonymised snapshot."""
 
     campaign_id: int
     fmt: str
@@ -223,13 +101,14 @@ class ResponseExport:
     rows: int
     up_to: int  # the last response id counted; responses stored later are not in this export
     filename: str
+    kind: str = IDENTIFIABLE
+    order: tuple[int, ...] = ()  # response ids (anonymous) or answer ids (free text), in order
+    attributes: Mapping[int, Mapping[str, str]] = field(default_factory=dict)
+    anonymised: Anonymised | None = None
 
 
-def export_responses(
-    session: Session, actor: User | None, campaign_id: int, *, fmt: str, locale: str
-) -> ResponseExport:
-    """Record an export of the campaign's responses (access to identifiable data: audited with
-    its format and row count) and return what to write, with `write_export` or `iter_export`."""
+def _checked(session: Session, campaign_id: int, fmt: str) -> tuple[Campaign, int, int]:
+    """The campaign, its response count and last response id; a bad format is refused."""
     if fmt not in EXPORT_FORMATS:
         allowed = ", ".join(EXPORT_FORMATS)
         raise InputError(N_("%(value)s is not one of %(allowed)s."), value=fmt, allowed=allowed)
@@ -239,6 +118,65 @@ def export_responses(
             Response.campaign_id == campaign.id
         )
     ).one()
+    return campaign, int(rows), int(last or 0)
+
+
+def _enough(count: int, k: int) -> None:
+    if count < k:
+        raise InputError(TOO_FEW, count=count, k=k)
+
+
+def _filename(campaign: Campaign, fmt: str, suffix: str = "") -> str:
+    return f"campaign-{campaign.id}-{campaign.survey_key}-{campaign.year}{suffix}.{fmt}"
+
+
+def _shuffled(values: Sequence[int]) -> tuple[int, ...]:
+    shuffled = list(values)
+    random.SystemRandom().shuffle(shuffled)
+    return tuple(shuffled)
+
+
+def _snapshot(session: Session, campaign: Campaign, up_to: int) -> dict[int, dict[str, str]]:
+    """Each response's attributes as text, with its date answers (quasi-identifiers too)."""
+    organisations = organisation_codes(session)
+    responses = session.execute(
+        select(*Response.__table__.columns).where(
+            Response.campaign_id == campaign.id, Response.id <= up_to
+        )
+    ).all()
+    table = {row.id: attribute_text(row, organisations) for row in responses}
+    keys = [q.key for q in campaign_definition(campaign).questions if q.type in DATE_TYPES]
+    if keys:
+        dates = session.execute(
+            select(Answer.response_id, Answer.question_key, Answer.value_text).where(
+                Answer.campaign_id == campaign.id,
+                Answer.question_key.in_(keys),
+                Answer.response_id <= up_to,
+            )
+        )
+        for response_id, key, text in dates:
+            table[response_id][key] = text or ""
+    for row in table.values():
+        for key in keys:
+            row.setdefault(key, "")
+    return table
+
+
+def export_responses(
+    session: Session, actor: User | None, campaign_id: int, *, fmt: str, locale: str, k: int
+) -> ResponseExport:
+    """Record an anonymous export of the campaign's responses and return what to write, with
+    `write_export` or `iter_export`: refused below k responses; audited with its format, row
+    count, k and the cells suppressed."""
+    campaign, count, last = _checked(session, campaign_id, fmt)
+    _enough(count, k)
+    table = _snapshot(session, campaign, last)
+    ids = sorted(table)
+    definition = campaign_definition(campaign)
+    dates = tuple(q.key for q in definition.questions if q.type in DATE_TYPES)
+    places = {c.iso3: (c.sub_region, c.region) for c in countries().values()}
+    quasi = (*dates, *QUASI_IDENTIFIERS[campaign.survey_key])
+    result = anonymise([table[i] for i in ids], quasi, k, places, dates)
     audit.record(
         session,
         actor,
@@ -246,23 +184,108 @@ def export_responses(
         OBJECT_TYPE,
         campaign.id,
         format=fmt,
-        rows=int(rows),
+        rows=count,
+        anonymised=True,
+        k=k,
+        suppressed_cells=result.suppressed,
     )
-    name = f"campaign-{campaign.id}-{campaign.survey_key}-{campaign.year}.{fmt}"
-    return ResponseExport(campaign.id, fmt, locale, int(rows), int(last or 0), name)
+    attributes = dict(zip(ids, result.rows, strict=True))
+    name = _filename(campaign, fmt)
+    return ResponseExport(
+        campaign.id, fmt, locale, count, last, name, ANONYMOUS, _shuffled(ids), attributes, result
+    )
+
+
+def export_free_text(
+    session: Session, actor: User | None, campaign_id: int, *, fmt: str, locale: str, k: int
+) -> ResponseExport:
+    """Record an export of the free-text answers alone (no attributes, shuffled within each
+    question, refused below k responses) and return what to write; audited with the count."""
+    campaign, count, last = _checked(session, campaign_id, fmt)
+    _enough(count, k)
+    keys = [q.key for q in campaign_definition(campaign).questions if q.type in FREE_TEXT_TYPES]
+    found = session.execute(
+        select(Answer.id, Answer.question_key).where(
+            Answer.campaign_id == campaign.id,
+            Answer.question_key.in_(keys),
+            Answer.response_id <= last,
+            Answer.value_text.is_not(None),
+            Answer.value_text != "",
+        )
+    ).all()
+    order: list[int] = []
+    for key in keys:
+        order += _shuffled([answer_id for answer_id, question in found if question == key])
+    audit.record(
+        session,
+        actor,
+        "surveys.free_text_exported",
+        OBJECT_TYPE,
+        campaign.id,
+        format=fmt,
+        rows=len(order),
+        k=k,
+    )
+    name = _filename(campaign, fmt, "-free-text")
+    return ResponseExport(campaign.id, fmt, locale, len(order), last, name, FREE_TEXT, tuple(order))
+
+
+def export_identifiable_responses(
+    session: Session, actor: User | None, campaign_id: int, *, fmt: str, locale: str
+) -> ResponseExport:
+    """Record an identifiable export (response ids, exact snapshot, every answer; for
+    administrators) and return what to write; audited on its own with format and row count."""
+    campaign, count, last = _checked(session, campaign_id, fmt)
+    audit.record(
+        session,
+        actor,
+        "surveys.identifiable_responses_exported",
+        OBJECT_TYPE,
+        campaign.id,
+        format=fmt,
+        rows=count,
+    )
+    name = _filename(campaign, fmt, "-identifiable")
+    return ResponseExport(campaign.id, fmt, locale, count, last, name)
+
+
+def export_rows(transaction: Transaction, export: ResponseExport) -> Iterator[list[Any]]:
+    """The rows of a recorded export, header rows first."""
+    if export.kind == ANONYMOUS:
+        return iter_anonymous_rows(
+            transaction, export.campaign_id, export.locale, export.order, export.attributes
+        )
+    if export.kind == FREE_TEXT:
+        return iter_free_text_rows(transaction, export.campaign_id, export.locale, export.order)
+    return iter_rows(transaction, export.campaign_id, export.locale, export.up_to)
+
+
+def _codebook(transaction: Transaction, export: ResponseExport) -> list[list[Any]] | None:
+    if export.kind == FREE_TEXT:
+        return None
+    with transaction() as session:
+        definition = campaign_definition(get_campaign(session, export.campaign_id))
+    if export.anonymised is None:
+        return codebook_rows(definition, export.locale)
+    book = codebook_rows(definition, export.locale, free_text=False)
+    return book + recoding_rows(export.anonymised, export.locale)
 
 
 def write_export(transaction: Transaction, export: ResponseExport, out: IO[bytes]) -> None:
     """Write a recorded export into a binary file."""
-    write = export_csv if export.fmt == "csv" else export_xlsx
-    write(transaction, export.campaign_id, export.locale, out, export.up_to)
+    rows = export_rows(transaction, export)
+    if export.fmt == "csv":
+        for chunk in iter_csv(rows):
+            out.write(chunk)
+        return
+    sheet = "free_text" if export.kind == FREE_TEXT else "responses"
+    write_xlsx(rows, out, _codebook(transaction, export), sheet=sheet)
 
 
 def iter_export(transaction: Transaction, export: ResponseExport) -> Iterator[bytes]:
     """A recorded export as chunks of bytes (an XLSX is built in a temporary file first)."""
     if export.fmt == "csv":
-        rows = iter_rows(transaction, export.campaign_id, export.locale, export.up_to)
-        yield from iter_csv(rows)
+        yield from iter_csv(export_rows(transaction, export))
         return
     with tempfile.TemporaryFile() as handle:
         write_export(transaction, export, handle)

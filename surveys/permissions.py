@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from portal.auth.permissions import is_partner, is_staff
+from portal.auth.permissions import is_admin, is_partner, is_staff
 
 
 class Actor(Protocol):
@@ -16,6 +16,12 @@ class Actor(Protocol):
 def can_manage_campaigns(user: Actor | None) -> bool:
     """Create, open and close campaigns, upload rosters, send mail, see progress and export."""
     return is_staff(user)
+
+
+def can_export_identifiable(user: Actor | None) -> bool:
+    """The identifiable export (response ids, exact attributes, free text beside them): an
+    administrator's access, audited on its own; staff get the anonymous export only."""
+    return is_admin(user)
 
 
 def can_answer_office_surveys(user: Actor | None) -> bool:

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from portal.auth import accounts
 from surveys import campaigns
-from tests.integration.access import EVERYONE, STAFF, Case
+from tests.integration.access import ADMIN, EVERYONE, STAFF, Case
 
 PARTNERS = frozenset({"partner"})
 
@@ -82,5 +82,17 @@ CASES = [
         "GET",
         STAFF,
         _campaign_url("/export/csv"),
+    ),
+    Case(
+        "/surveys/campaigns/<int:campaign_id>/export/free-text/<any(csv, xlsx):fmt>",
+        "GET",
+        STAFF,
+        _campaign_url("/export/free-text/csv"),
+    ),
+    Case(
+        "/surveys/campaigns/<int:campaign_id>/export/identifiable/<any(csv, xlsx):fmt>",
+        "GET",
+        ADMIN,
+        _campaign_url("/export/identifiable/csv"),
     ),
 ]

@@ -200,7 +200,7 @@ def test_exporting_responses_is_audited_alike_with_format_and_row_count(
     staff_id = staff_login(app, auth)
     with database(app).transaction() as session:
         campaign = make_campaign(session)
-        for _ in range(2):
+        for _ in range(5):  # an export needs k = 5 responses
             invitation, _ = make_invitation(session, campaign)
             answers = answers_for(shipped["volunteer_exit"])
             definition = campaign_definition(campaign)
@@ -213,7 +213,8 @@ def test_exporting_responses_is_audited_alike_with_format_and_row_count(
     assert runner.invoke(args=[*args, "--lang", "fr"]).exit_code == 0
     web, cli = web_and_cli_rows(app, "surveys.responses_exported", staff_id)
     assert web == cli
-    assert (web["object_id"], web["details"]) == (campaign_id, {"format": "xlsx", "rows": 2})
+    details = {"format": "xlsx", "rows": 5, "anonymised": True, "k": 5, "suppressed_cells": 0}
+    assert (web["object_id"], web["details"]) == (campaign_id, details)
 
 
 def test_importing_responses_from_the_command_line_is_audited_with_the_count(

@@ -1,4 +1,8 @@
-"""Exports: one row per response, codes and labels, no identity, nothing a spreadsheet executes."""
+"""Exports: one row per response, codes and labels, no identity, nothing a spreadsheet executes.
+
+The per-response export is anonymous (k = 5): these tests arrange at least five responses, and
+find the free-text answers (the comments) in the separate free-text file.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,7 @@ import openpyxl
 import pytest
 
 from portal.db import database, utcnow
-from surveys import exports
+from surveys import exports, response_rows
 from surveys.answering import submit_response
 from surveys.campaigns import campaign_definition
 from tests.integration.surveys.builders import answers_for, make_campaign, make_invitation
@@ -23,6 +27,20 @@ HOSTILE = [
     "\tTabbed",
     "\rCarriage",
 ]
+
+
+def write(app, campaign_id: int, fmt: str, locale: str = "en", *, free_text: bool = False):
+    """An audited anonymous (or free-text) export of the campaign, written to bytes."""
+    action = exports.export_free_text if free_text else exports.export_responses
+    with database(app).transaction() as session:
+        export = action(session, None, campaign_id, fmt=fmt, locale=locale, k=5)
+    buffer = io.BytesIO()
+    exports.write_export(database(app).transaction, export, buffer)
+    return buffer.getvalue()
+
+
+def csv_rows(raw: bytes) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
 
 
 def arrange(app, shipped, comments: list[str]) -> int:
@@ -62,26 +80,26 @@ def test_neutralise_prefixes_executable_text_and_keeps_numbers() -> None:
 
 def test_xlsx_has_no_formula_cells_and_keeps_the_text(app, shipped) -> None:
     campaign_id = arrange(app, shipped, HOSTILE)
-    buffer = io.BytesIO()
-    exports.export_xlsx(database(app).transaction, campaign_id, "en", buffer)
-    workbook = openpyxl.load_workbook(io.BytesIO(buffer.getvalue()))
-    cells = [cell for sheet in workbook for row in sheet.iter_rows() for cell in row]
-    assert cells and not [cell.coordinate for cell in cells if cell.data_type == "f"]
-    sheet = workbook["responses"]
+    main = openpyxl.load_workbook(io.BytesIO(write(app, campaign_id, "xlsx")))
+    assert "codebook" in main.sheetnames
+    text = openpyxl.load_workbook(io.BytesIO(write(app, campaign_id, "xlsx", free_text=True)))
+    for workbook in (main, text):
+        cells = [cell for sheet in workbook for row in sheet.iter_rows() for cell in row]
+        assert cells and not [cell.coordinate for cell in cells if cell.data_type == "f"]
+    sheet = text["free_text"]
     header = [cell.value for cell in sheet[1]]
     comments = [
-        row[header.index("comments")] for row in sheet.iter_rows(min_row=3, values_only=True)
+        row[header.index("answer")]
+        for row in sheet.iter_rows(min_row=3, values_only=True)
+        if row[header.index("question_key")] == "comments"
     ]
     assert sorted(comments) == sorted("'" + value for value in HOSTILE)
     assert all(value.startswith("'") for value in comments)
-    assert "codebook" in workbook.sheetnames
 
 
 def test_xlsx_numbers_stay_numeric(app, shipped) -> None:
-    campaign_id = arrange(app, shipped, ["fine"])
-    buffer = io.BytesIO()
-    exports.export_xlsx(database(app).transaction, campaign_id, "en", buffer)
-    sheet = openpyxl.load_workbook(io.BytesIO(buffer.getvalue()))["responses"]
+    campaign_id = arrange(app, shipped, ["fine"] * 5)
+    sheet = openpyxl.load_workbook(io.BytesIO(write(app, campaign_id, "xlsx")))["responses"]
     header = [cell.value for cell in sheet[1]]
     row = [cell for cell in sheet[3]]
     assert row[header.index("response")].data_type == "n"
@@ -89,14 +107,12 @@ def test_xlsx_numbers_stay_numeric(app, shipped) -> None:
 
 
 def test_csv_has_codes_labels_and_two_header_rows_and_no_identity(app, shipped) -> None:
-    campaign_id = arrange(app, shipped, ["=1+1", "plain"])
-    buffer = io.BytesIO()
-    exports.export_csv(database(app).transaction, campaign_id, "fr", buffer)
-    raw = buffer.getvalue()
+    campaign_id = arrange(app, shipped, ["=1+1", "plain", "fine", "good", "ok"])
+    raw = write(app, campaign_id, "csv", "fr")
     assert raw.startswith("\ufeff".encode())
-    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    rows = csv_rows(raw)
     keys, labels, data = rows[0], rows[1], rows[2:]
-    assert len(data) == 2
+    assert len(data) == 5
     assert "satisfied_experience" in keys and "satisfied_experience_label" in keys
     definition = shipped["volunteer_exit"]
     assert (
@@ -116,50 +132,70 @@ def test_csv_has_codes_labels_and_two_header_rows_and_no_identity(app, shipped) 
     text = raw.decode("utf-8-sig")
     assert "secret0@example.org" not in text and "Secret Name" not in text
     assert "FJI" not in text  # nationality is never exported, only its groups
-    assert sorted(row[keys.index("comments")] for row in data) == ["'=1+1", "plain"]
+    # Free text is not in the main file; it comes in its own file, without the groups.
+    assert "comments" not in keys and "plain" not in text
+    free = csv_rows(write(app, campaign_id, "csv", free_text=True))
+    assert free[0] == ["question_key", "question", "answer"]
+    assert sorted(row[2] for row in free[2:] if row[0] == "comments") == [
+        "'=1+1",
+        "fine",
+        "good",
+        "ok",
+        "plain",
+    ]
 
 
 def test_a_large_csv_export_streams_in_batches(app, shipped, monkeypatch) -> None:
-    monkeypatch.setattr(exports, "BATCH", 2)
+    monkeypatch.setattr(response_rows, "BATCH", 2)
     campaign_id = arrange(app, shipped, [f"comment {n}" for n in range(5)])
-    rows = list(exports.iter_rows(database(app).transaction, campaign_id, "en"))
+    with database(app).transaction() as session:
+        export = exports.export_responses(session, None, campaign_id, fmt="csv", locale="en", k=5)
+    rows = list(exports.export_rows(database(app).transaction, export))
     assert len(rows) == 2 + 5
-    assert [row[0] for row in rows[2:]] == sorted(row[0] for row in rows[2:])
+    assert [row[0] for row in rows[2:]] == [1, 2, 3, 4, 5]  # numbered in (shuffled) order
 
 
 def test_cli_exports_both_formats(app, runner, shipped, tmp_path) -> None:
-    campaign_id = arrange(app, shipped, ["@cmd"])
+    campaign_id = arrange(app, shipped, ["@cmd"] * 5)
     for fmt in ("csv", "xlsx"):
-        out = tmp_path / f"export.{fmt}"
-        result = runner.invoke(
-            args=[
-                "surveys",
-                "export-responses",
-                str(campaign_id),
-                "--format",
-                fmt,
-                "--out",
-                str(out),
-            ]
-        )
-        assert result.exit_code == 0, result.output
-        assert out.stat().st_size > 0
+        for extra in ([], ["--free-text"]):
+            out = tmp_path / f"export{len(extra)}.{fmt}"
+            result = runner.invoke(
+                args=[
+                    "surveys",
+                    "export-responses",
+                    str(campaign_id),
+                    "--format",
+                    fmt,
+                    "--out",
+                    str(out),
+                    *extra,
+                ]
+            )
+            assert result.exit_code == 0, result.output
+            assert out.stat().st_size > 0
+    assert "'@cmd" in (tmp_path / "export1.csv").read_text(encoding="utf-8-sig")
+    assert "@cmd" not in (tmp_path / "export0.csv").read_text(encoding="utf-8-sig")
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_staff_download_of_an_export(app, auth, client, shipped, fmt) -> None:
     from tests.factories import make_user
 
-    campaign_id = arrange(app, shipped, ["+danger"])
+    campaign_id = arrange(app, shipped, ["+danger"] * 5)
     with database(app).transaction() as session:
         user = make_user(session, "staff")
     auth.login(user.email)
     response = client.get(f"/surveys/campaigns/{campaign_id}/export/{fmt}")
     assert response.status_code == 200
     assert f"campaign-{campaign_id}-volunteer_exit" in response.headers["Content-Disposition"]
+    assert b"+danger" not in response.get_data()  # read to the end: free text is not in it
+    response = client.get(f"/surveys/campaigns/{campaign_id}/export/free-text/{fmt}")
+    assert response.status_code == 200
+    assert "free-text" in response.headers["Content-Disposition"]
     body = response.get_data()
     if fmt == "csv":
         assert "'+danger" in body.decode("utf-8-sig")
     else:
-        sheet = openpyxl.load_workbook(io.BytesIO(body))["responses"]
+        sheet = openpyxl.load_workbook(io.BytesIO(body))["free_text"]
         assert "'+danger" in [cell.value for row in sheet.iter_rows() for cell in row]

@@ -1,0 +1,277 @@
+"""The rows of response exports: columns, attribute values, answers read in batches, neutralised.
+
+Three shapes: the identifiable rows (response id, exact snapshot, every answer), the anonymous rows
+(a row number in shuffled order, the k-anonymous snapshot, no free text) and the free-text rows
+(question and answer only, shuffled within each question).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from typing import Any
+
+from flask_babel import force_locale, lazy_gettext
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from portal.errors import NotFound
+from portal.models import Organisation
+from surveys.campaigns import campaign_definition
+from surveys.models import Answer, Campaign, Response
+from surveys.questionnaire import CHOICE_TYPES, Question, SurveyDefinition, text_for
+from surveys.spreadsheets import neutralise
+
+BATCH = 1000
+FREE_TEXT_TYPES = frozenset({"text"})
+DATE_TYPES = frozenset({"date"})  # answers that are quasi-identifiers: anonymised with the snapshot
+Transaction = Callable[[], AbstractContextManager[Session]]
+
+ATTRIBUTES: Mapping[str, tuple[tuple[str, Any], ...]] = {
+    "partner": (
+        ("organisation", lazy_gettext("Organisation")),
+        ("office_type", lazy_gettext("Office type")),
+        ("duty_station", lazy_gettext("Duty station")),
+    ),
+    "volunteer_exit": (
+        ("gender", lazy_gettext("Gender")),
+        ("category", lazy_gettext("Category")),
+        ("modality", lazy_gettext("Modality")),
+        ("age_band", lazy_gettext("Age band")),
+        ("youth", lazy_gettext("Youth (18-29)")),
+        ("disability", lazy_gettext("Person with a disability")),
+        ("global_south", lazy_gettext("From the Global South")),
+        ("africa", lazy_gettext("From Africa")),
+        ("sids", lazy_gettext("From a small island developing state")),
+        ("ldc", lazy_gettext("From a least developed country")),
+        ("lldc", lazy_gettext("From a landlocked developing country")),
+        ("refugee", lazy_gettext("Refugee")),
+        ("duty_station", lazy_gettext("Duty station")),
+        ("organisation", lazy_gettext("Host entity")),
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    question: Question | None = None
+    labels: bool = False  # the column of option labels next to a choice question's codes
+
+
+def columns_for(
+    campaign: Campaign, definition: SurveyDefinition, locale: str, *, free_text: bool = True
+) -> list[Column]:
+    """The export's columns: response facts, attribute snapshot, then one or two per question
+    (without the free-text questions when `free_text` is false)."""
+    with force_locale(locale):
+        fixed = [
+            Column("response", str(lazy_gettext("Response"))),
+            Column("submitted_on", str(lazy_gettext("Submitted on"))),
+            Column("reporting_year", str(lazy_gettext("Reporting year"))),
+        ]
+        fixed += [Column(key, str(label)) for key, label in ATTRIBUTES[campaign.survey_key]]
+        suffix = str(lazy_gettext("(label)"))
+    for question in definition.questions:
+        if not free_text and question.type in FREE_TEXT_TYPES:
+            continue
+        label = text_for(question.label, locale)
+        fixed.append(Column(question.key, label, question))
+        if question.type in CHOICE_TYPES:
+            fixed.append(Column(f"{question.key}_label", f"{label} {suffix}", question, True))
+    return fixed
+
+
+def attribute_text(response: Any, organisations: Mapping[int, str]) -> dict[str, str]:
+    """A response's snapshot as text: dates, year, groups (yes/no), places and codes; "" unknown."""
+    values = {
+        "submitted_on": response.submitted_at.date().isoformat(),
+        "reporting_year": str(response.reporting_year),
+        "organisation": organisations.get(response.organisation_id, ""),
+    }
+    for columns in ATTRIBUTES.values():
+        for key, _ in columns:
+            if key not in values:
+                value = getattr(response, key)
+                values[key] = {True: "yes", False: "no", None: ""}.get(value, value)
+    return values
+
+
+def _answer_cell(column: Column, answers: Mapping[str, list[Any]], locale: str) -> Any:
+    question = column.question
+    if question is None:
+        return ""
+    values = answers.get(question.key, [])
+    if question.type not in CHOICE_TYPES:
+        return values[0] if values else ""
+    order = question.codes
+    codes = sorted(values, key=lambda code: order.index(code) if code in order else len(order))
+    if not column.labels:
+        return ";".join(codes)
+    options = {option.code: option.label for option in question.options}
+    return "; ".join(text_for(options.get(c, {"en": c}), locale) for c in codes)
+
+
+def _cell(column: Column, response: Any, answers: Mapping[str, list[Any]], ctx: Any) -> Any:
+    if column.question is not None:
+        return _answer_cell(column, answers, ctx.locale)
+    if column.key == "response":
+        return response.id
+    if column.key == "submitted_on":
+        return response.submitted_at.date().isoformat()
+    if column.key == "organisation":
+        return ctx.organisations.get(response.organisation_id, "")
+    value = getattr(response, column.key)
+    return {True: "yes", False: "no", None: ""}.get(value, value)
+
+
+@dataclass(frozen=True)
+class _Context:
+    organisations: Mapping[int, str]
+    locale: str
+
+
+def answers_by_response(
+    session: Session, response_ids: list[int]
+) -> dict[int, dict[str, list[Any]]]:
+    grouped: dict[int, dict[str, list[Any]]] = {}
+    # By the batch's ids: a campaign filter would let the planner scan all the campaign's answers
+    # once per batch instead of using the (response_id, question_key) index.
+    rows = session.execute(
+        select(
+            Answer.response_id,
+            Answer.question_key,
+            Answer.value_code,
+            Answer.value_text,
+            Answer.value_number,
+        ).where(Answer.response_id.in_(response_ids))
+    )
+    for response_id, key, code, text, number in rows:
+        if number is not None and float(number).is_integer():
+            number = int(number)
+        value = code if code is not None else text if text is not None else number
+        grouped.setdefault(response_id, {}).setdefault(key, []).append(value)
+    return grouped
+
+
+def organisation_codes(session: Session) -> dict[int, str]:
+    return dict(session.execute(select(Organisation.id, Organisation.code)).all())
+
+
+def _campaign(session: Session, campaign_id: int) -> Campaign:
+    campaign = session.get(Campaign, campaign_id)
+    if campaign is None:
+        raise NotFound(f"campaign {campaign_id}")
+    return campaign
+
+
+def iter_rows(
+    transaction: Transaction, campaign_id: int, locale: str, up_to: int | None = None
+) -> Iterator[list[Any]]:
+    """The identifiable rows: two header rows (keys, then labels), then one neutralised row per
+    response with its id and exact snapshot (up to the response id `up_to`, when given: the
+    responses an audited export counted).
+
+    Each batch is read in a short transaction of its own (`transaction()` gives one), so that a
+    long export neither holds SQLite's write lock nor builds up objects in memory.
+    """
+    with transaction() as session:
+        campaign = _campaign(session, campaign_id)
+        columns = columns_for(campaign, campaign_definition(campaign), locale)
+        organisations = organisation_codes(session)
+    yield [column.key for column in columns]
+    yield [neutralise(column.label) for column in columns]
+    ctx = _Context(organisations, locale)
+    after = 0
+    while True:
+        with transaction() as session:
+            # Plain rows, not ORM objects: nothing accumulates in an identity map.
+            query = select(*Response.__table__.columns).where(
+                Response.campaign_id == campaign_id, Response.id > after
+            )
+            if up_to is not None:
+                query = query.where(Response.id <= up_to)
+            batch = session.execute(query.order_by(Response.id).limit(BATCH)).all()
+            if not batch:
+                return
+            answers = answers_by_response(session, [row.id for row in batch])
+        for response in batch:
+            by_question = answers.get(response.id, {})
+            yield [neutralise(_cell(c, response, by_question, ctx)) for c in columns]
+        after = batch[-1].id
+
+
+def iter_anonymous_rows(
+    transaction: Transaction,
+    campaign_id: int,
+    locale: str,
+    order: Sequence[int],
+    attributes: Mapping[int, Mapping[str, str]],
+) -> Iterator[list[Any]]:
+    """The anonymous rows: two header rows, then one row per response id of `order` (shuffled),
+    numbered from 1, with its anonymised `attributes` and its answers other than free text."""
+    with transaction() as session:
+        campaign = _campaign(session, campaign_id)
+        columns = columns_for(campaign, campaign_definition(campaign), locale, free_text=False)
+    yield [column.key for column in columns]
+    yield [neutralise(column.label) for column in columns]
+    number = 0
+    for start in range(0, len(order), BATCH):
+        ids = list(order[start : start + BATCH])
+        with transaction() as session:
+            answers = answers_by_response(session, ids)
+        for response_id in ids:
+            number += 1
+            by_question = answers.get(response_id, {})
+            shown = attributes[response_id]
+            yield [neutralise(_shown(c, number, shown, by_question, locale)) for c in columns]
+
+
+def _shown(
+    column: Column,
+    number: int,
+    attributes: Mapping[str, str],
+    answers: Mapping[str, list[Any]],
+    locale: str,
+) -> Any:
+    """A cell of the anonymous export: the row number, an anonymised attribute or date answer,
+    or an answer as it was given."""
+    if column.key == "response":
+        return number
+    if column.key == "reporting_year" and attributes.get(column.key):
+        return int(attributes[column.key])  # a number stays a number
+    if column.question is None or column.question.type in DATE_TYPES:
+        return attributes.get(column.key, "")
+    return _answer_cell(column, answers, locale)
+
+
+def iter_free_text_rows(
+    transaction: Transaction, campaign_id: int, locale: str, order: Sequence[int]
+) -> Iterator[list[Any]]:
+    """The free-text rows: two header rows, then question key, question and answer for each
+    answer id of `order` (grouped by question, shuffled within), nothing else."""
+    with transaction() as session:
+        definition = campaign_definition(_campaign(session, campaign_id))
+    with force_locale(locale):
+        labels = [str(lazy_gettext(text)) for text in ("Question key", "Question", "Answer")]
+    yield ["question_key", "question", "answer"]
+    yield [neutralise(label) for label in labels]
+    questions = {
+        question.key: text_for(question.label, locale) for question in definition.questions
+    }
+    for start in range(0, len(order), BATCH):
+        ids = list(order[start : start + BATCH])
+        with transaction() as session:
+            rows = dict(
+                (answer_id, (key, text))
+                for answer_id, key, text in session.execute(
+                    select(Answer.id, Answer.question_key, Answer.value_text).where(
+                        Answer.id.in_(ids)
+                    )
+                )
+            )
+        for answer_id in ids:
+            key, text = rows[answer_id]
+            yield [key, neutralise(questions.get(key, key)), neutralise(text)]
