@@ -82,6 +82,13 @@ def figure_note(entry: Mapping[str, Any], unit: str, source: str, k: int) -> lis
                 n=format_decimal(entry["valid_n"]),
             )
         )
+    if unstated := (entry.get("excluded") or {}).get("not_stated"):
+        notes.append(
+            _(
+                "%(count)s left out: whether volunteering is integrated is not stated.",
+                count=format_decimal(unstated),
+            )
+        )
     if (interval := interval_text(entry.get("ci95"), unit)) is not None:
         notes.append(_("95%% interval (Wilson): %(interval)s.", interval=interval))
     if entry.get("response_rate") is not None:
