@@ -6,6 +6,7 @@ import csv
 import io
 import re
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 import pytest
@@ -246,3 +247,19 @@ def test_partner_view_still_withholds_a_few_answers(
 
     assert page.count("Not shown: fewer than 5 answers from your organisation.") == 2
     assert "No data" not in page
+
+
+def test_the_dashboard_says_how_many_unstated_vnrs_were_left_out(
+    session: Session, signed_in: Callable
+) -> None:
+    state = make_org(session, "member_state")
+    vnr = {"product_type": "vnr", "published": date(2024, 7, 1)}
+    builders.product(session, state, integrated=True, countries=("KEN",), **vnr)
+    builders.product(session, state, integrated=False, countries=("ECU",), **vnr)
+    builders.product(session, state, integrated=None, countries=("PER",), **vnr)
+    client = signed_in("staff")
+
+    row = _row(_main(client, "/results/?year=2024"), "3.1")
+
+    assert "50.0%" in row and "1 of 2." in row
+    assert "1 left out: whether volunteering is integrated is not stated." in row
