@@ -2,9 +2,11 @@
 
 Rules of INDICATORS.md: only published products count, each by its publication date. Cumulative
 indicators count from the first year of the framework period up to the end of the reporting year.
-3.1 looks at the reporting year only. The technical-support register gives 3.2.1 (UN country
-teams and UN entities supported on CCA/UNSDCF processes, each recipient once) and 3.2.2 (member
-states supported on national policies and plans, each country once).
+3.1 looks at the reporting year only. 3.1 and 3.2 count only stated "volunteering integrated"
+flags: an unstated flag is unknown and left out of the denominator (docs/indicators.md). The
+technical-support register gives 3.2.1 (UN country teams and UN entities supported on CCA/UNSDCF
+processes, each recipient once) and 3.2.2 (member states supported on national policies and
+plans, each country once).
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ from portal.results.providers import ComputeContext
 
 CONTRIBUTING_KINDS = ("member_state", "un_entity", "cso", "private_sector")
 CODES = ("3.1", "3.1.1", "3.1.2", "3.2", "3.2.1", "3.2.2")
+# The `excluded` key of 3.1 and 3.2: VNRs (countries) and UNSDCF documents whose flag is unstated.
+NOT_STATED = "not_stated"
 
 
 def _published_between(start: date, end: date) -> Any:
@@ -63,23 +67,31 @@ def contributing_organisations(session: Session, context: ComputeContext) -> dic
     return counts
 
 
-def vnr_countries(session: Session, context: ComputeContext) -> tuple[int, int]:
-    """3.1: (countries with an integrating VNR, countries with any VNR) in the reporting year."""
+def vnr_countries(session: Session, context: ComputeContext) -> tuple[int, int, int]:
+    """3.1: (integrating countries, countries with a known answer, countries left out) in the year.
+
+    A country counts once: integrating when any of its VNRs of the year is flagged so, not
+    integrating when every one is flagged "no". A country whose VNRs leave the flag unstated (and
+    none says yes) has no known answer: it is left out of the denominator, not counted as "no".
+    """
     start, end = date(context.year, 1, 1), date(context.year, 12, 31)
     rows = session.execute(
         select(ProductCountry.country, KnowledgeProduct.volunteering_integrated)
         .join(KnowledgeProduct, KnowledgeProduct.id == ProductCountry.product_id)
         .where(KnowledgeProduct.product_type == "vnr", _published_between(start, end))
     )
-    integrated: dict[str, bool] = {}
+    flags: dict[str, list[bool | None]] = {}
     for country, flag in rows:
-        # A country with two VNRs in a year counts once, as integrating if either says so.
-        integrated[country] = integrated.get(country, False) or flag is True
-    return sum(integrated.values()), len(integrated)
+        flags.setdefault(country, []).append(flag)
+    integrating = sum(any(f is True for f in given) for given in flags.values())
+    not_integrating = sum(all(f is False for f in given) for given in flags.values())
+    known = integrating + not_integrating
+    return integrating, known, len(flags) - known
 
 
-def unsdcf_frameworks(session: Session, context: ComputeContext) -> tuple[int, int]:
-    """3.2: (UNSDCF documents flagged as referencing volunteering, all UNSDCF documents)."""
+def unsdcf_frameworks(session: Session, context: ComputeContext) -> tuple[int, int, int]:
+    """3.2: (UNSDCF documents flagged as referencing volunteering, documents with a stated flag,
+    documents left out because their flag is unstated), within the period up to the year."""
     start, end = _cumulative_window(context)
     rows = session.execute(
         select(KnowledgeProduct.volunteering_integrated).where(
@@ -87,7 +99,8 @@ def unsdcf_frameworks(session: Session, context: ComputeContext) -> tuple[int, i
         )
     )
     flags = [flag for (flag,) in rows]
-    return sum(flag is True for flag in flags), len(flags)
+    stated = [flag for flag in flags if flag is not None]
+    return sum(stated), len(stated), len(flags) - len(stated)
 
 
 def _support_rows(
@@ -136,12 +149,19 @@ def _figure_3_1_2(session: Session, context: ComputeContext) -> IndicatorFigure:
     return count_indicator(sum(by_kind.values()), by_kind)
 
 
+def _flag_share(numerator: int, stated: int, unstated: int) -> IndicatorFigure:
+    """A share over the stated flags; how many were left out unstated travels with it."""
+    figure = share_indicator(numerator, stated)
+    figure["excluded"] = {NOT_STATED: unstated}
+    return figure
+
+
 def _figure_3_1(session: Session, context: ComputeContext) -> IndicatorFigure:
-    return share_indicator(*vnr_countries(session, context))
+    return _flag_share(*vnr_countries(session, context))
 
 
 def _figure_3_2(session: Session, context: ComputeContext) -> IndicatorFigure:
-    return share_indicator(*unsdcf_frameworks(session, context))
+    return _flag_share(*unsdcf_frameworks(session, context))
 
 
 def _figure_3_2_1(session: Session, context: ComputeContext) -> IndicatorFigure:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from portal.results.computations import survey_indicator
+from portal.results.entries import mark_no_data
 from portal.results.figures import IndicatorFigure
 from portal.results.providers import ComputeContext, IndicatorProvider
 from portal.results.suppression import GROUP_KEYS
@@ -183,6 +184,15 @@ def survey_figure(
         k=context.suppress_below,
         invited=invited or None,
         completed=completed if invited else None,
+    )
+    # Where nobody answered there is no data, which is not a suppressed figure.
+    figure = mark_no_data(
+        figure,
+        int(counts["n"].sum()),
+        {
+            key: int(counts.loc[counts[key].eq(True), "n"].sum())
+            for key in figure.get("breakdown", {})
+        },
     )
     if organisation_id is not None:
         figure["organisation_id"] = organisation_id

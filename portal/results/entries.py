@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Literal, TypedDict
 
 from portal.results.figures import (
@@ -27,19 +28,64 @@ _SURVEY_KEYS: tuple[_Survey, ...] = ("invited", "completed", "response_rate")
 _EXTRA_KEYS: tuple[Literal["excluded"] | _Survey, ...] = ("excluded", *_SURVEY_KEYS)
 
 
+def has_no_data(figure: IndicatorFigure) -> bool:
+    """No figure at all: the provider says nobody answered, or there is no value and none is
+    withheld (nothing entered, nothing to count, no provider)."""
+    return bool(figure.get("no_data")) or (
+        not figure.get("suppressed") and figure.get("value") is None
+    )
+
+
 def shown_figure(figure: IndicatorFigure, *, survey: bool = False) -> ShownFigure:
-    """A figure's numbers, or none of them when it is suppressed (whatever a provider sent)."""
-    suppressed = bool(figure.get("suppressed"))
+    """A figure's numbers, or none of them when it is suppressed (whatever a provider sent).
+
+    A figure with no data is published as such (`no_data`, present only then), never as
+    suppressed: there is nothing to withhold. Its response rate, if any, is still shown.
+    """
+    no_data = has_no_data(figure)
+    suppressed = bool(figure.get("suppressed")) and not no_data
+    hidden = suppressed or no_data
     shown: ShownFigure = {
-        "value": None if suppressed else figure.get("value"),
+        "value": None if hidden else figure.get("value"),
         "suppressed": suppressed,
     }
-    for key in (*_FIGURE_KEYS, *(_SURVEY_KEYS if survey else ())):
+    if no_data:
+        shown["no_data"] = True
+    for key in _FIGURE_KEYS:
         if key in figure:
-            shown[key] = None if suppressed else figure[key]
+            shown[key] = None if hidden else figure[key]
+    for survey_key in _SURVEY_KEYS if survey else ():
+        if survey_key in figure:
+            shown[survey_key] = None if suppressed else figure[survey_key]
     if suppressed:
         shown["suppression"] = figure.get("suppression") or BELOW_K
     return shown
+
+
+def mark_no_data(
+    figure: IndicatorFigure, respondents: int, group_respondents: Mapping[str, int]
+) -> IndicatorFigure:
+    """Mark where a survey figure rests on nobody at all: `no_data`, beside its suppression.
+
+    `respondents` counts the responses behind the total (answers, excluded codes and skipped
+    questions alike), `group_respondents` the same per breakdown group. With no respondent at all
+    the total and every group have no data. Under a total that is shown, a group nobody belongs
+    to has no data: an empty set protects nothing and reveals no answer. Under a suppressed total
+    that rests on someone, every group keeps its suppression, so that not even the emptiness of a
+    group is told about a small population. The provider's suppression is left as it is; the
+    published entry shows "no data" instead (`shown_figure`).
+    """
+    marked = figure.copy()
+    groups = figure.get("breakdown", {})
+    if respondents == 0:
+        marked["no_data"] = True
+        marked["breakdown"] = {key: {**group, "no_data": True} for key, group in groups.items()}
+    elif not figure.get("suppressed"):
+        marked["breakdown"] = {
+            key: {**group, "no_data": True} if group_respondents.get(key) == 0 else group
+            for key, group in groups.items()
+        }
+    return marked
 
 
 def _breakdown(indicator: Indicator, figure: IndicatorFigure) -> dict[str, BreakdownCell]:
@@ -57,6 +103,7 @@ class _Extras(TypedDict, total=False):
     completed: int | None
     response_rate: float | None
     suppression: str
+    no_data: bool
 
 
 class _Notes(TypedDict, total=False):
@@ -71,6 +118,8 @@ def _extras(total: ShownFigure) -> _Extras:
             extras[key] = total[key]
     if "suppression" in total:
         extras["suppression"] = total["suppression"]
+    if "no_data" in total:
+        extras["no_data"] = total["no_data"]
     return extras
 
 

@@ -31,9 +31,11 @@ FIGURE_COLUMNS: Final = (
 MATRIX_COLUMNS: Final = (
     "year", "framework", "code", "title", "breakdown", "unit", "direction", "source",
     *FIGURE_COLUMNS, "invited", "completed", "response_rate",
-    "target", "performance", "status", "baseline", "baseline_year", "source_note",
+    "target", "performance", "status", "baseline", "baseline_year", "source_note", "no_data",
 )  # fmt: skip
-BREAKDOWN_COLUMNS: Final = ("code", "title", "breakdown", "unit", *FIGURE_COLUMNS)
+# `no_data` (appended, so that earlier columns keep their places): true where there is no figure at
+# all, as opposed to `suppressed`, a figure that exists but is withheld. Values stay unrounded.
+BREAKDOWN_COLUMNS: Final = ("code", "title", "breakdown", "unit", *FIGURE_COLUMNS, "no_data")
 
 
 def safe_cell(value: Any) -> Any:
@@ -63,6 +65,7 @@ def _figure_cells(figure: Mapping[str, Any]) -> dict[str, Any]:
         "somewhat_agree": parts.get("somewhat_agree"),
         "suppressed": bool(figure.get("suppressed")),
         "suppression": figure.get("suppression"),
+        "no_data": bool(figure.get("no_data")),
     }
 
 

@@ -41,6 +41,7 @@ class IndicatorFigure(TypedDict):
     ci95: NotRequired[Ci95 | None]
     parts: NotRequired[Parts | None]
     suppression: NotRequired[str | None]
+    no_data: NotRequired[bool]  # nobody answered: nothing to show (beside any suppression)
     invited: NotRequired[int | None]
     completed: NotRequired[int | None]
     response_rate: NotRequired[float | None]
@@ -51,7 +52,12 @@ class IndicatorFigure(TypedDict):
 
 
 class ShownFigure(TypedDict):
-    """A figure as published: its numbers only when it is not suppressed, else why it is."""
+    """A figure as published: its numbers only when it is not suppressed, else why it is.
+
+    `no_data` (present only when true) marks where there is no figure at all (nothing answered,
+    nothing entered), as opposed to a figure that exists but is withheld (`suppressed`); never
+    both.
+    """
 
     value: float | None
     suppressed: bool
@@ -65,6 +71,7 @@ class ShownFigure(TypedDict):
     completed: NotRequired[int | None]
     response_rate: NotRequired[float | None]
     suppression: NotRequired[str]
+    no_data: NotRequired[bool]
 
 
 class BreakdownCell(ShownFigure):
@@ -98,6 +105,7 @@ class IndicatorEntry(TypedDict):
     performance: float | None
     status: str
     suppressed: bool
+    no_data: NotRequired[bool]
     excluded: NotRequired[dict[str, int] | None]
     invited: NotRequired[int | None]
     completed: NotRequired[int | None]
@@ -159,6 +167,7 @@ class PartnerFigure(TypedDict):
     title: str
     available: bool
     shown: bool
+    no_data: bool  # available, but nothing was answered: no figure at all (never suppressed)
     value: float | None
     valid_n: int | None
     ci95: Ci95 | None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from portal.results.entries import has_no_data
 from portal.results.figures import IndicatorFigure, PartnerFigure, PartnerResults
 from portal.results.framework import Indicator
 from portal.results.periods import year_framework
@@ -43,6 +44,8 @@ def partner_figure(
         "title": indicator.title_for(locale),
         "available": own is not None,
         "shown": shown,
+        # Nothing answered at all: "no data", which is not a figure withheld.
+        "no_data": own is not None and has_no_data(own),
         "value": own.get("value") if own is not None and shown else None,
         "valid_n": valid_n if shown else None,
         "ci95": own.get("ci95") if own is not None and shown else None,

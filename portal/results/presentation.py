@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
+from flask import current_app
 from flask_babel import format_currency, format_date, format_decimal, format_percent
 from flask_babel import gettext as _
 
@@ -20,6 +21,7 @@ from portal.results.labels import (
     SUPPRESSION_LABELS,
     breakdown_label,
 )
+from portal.results.ratings import DEFAULT_TOLERANCE, performance_percent
 
 
 def figure_text(value: float | None, unit: str) -> str:
@@ -54,8 +56,18 @@ def interval_text(ci95: Sequence[float] | None, unit: str) -> str | None:
     return str(_("%(low)s to %(high)s", low=low, high=high))
 
 
-def performance_text(performance: float | None) -> str:
-    return str(format_percent(performance, "#,##0%")) if performance is not None else "—"
+def performance_text(
+    performance: float | None, status: str | None = None, direction: str = "higher"
+) -> str:
+    """% of target with one decimal, more where needed so that it reads as its rating does."""
+    if performance is None:
+        return "—"
+    tolerance = float(current_app.config.get("PORTAL_RATING_TOLERANCE", DEFAULT_TOLERANCE))
+    percent = performance_percent(
+        performance, status or "", direction=direction, tolerance=tolerance
+    )
+    places = max(1, -int(percent.as_tuple().exponent))
+    return str(format_percent(percent / 100, "#,##0." + "0" * places + "%"))
 
 
 def figure_note(entry: Mapping[str, Any], unit: str, source: str, k: int) -> list[str]:
@@ -80,6 +92,13 @@ def figure_note(entry: Mapping[str, Any], unit: str, source: str, k: int) -> lis
                 "%(numerator)s of %(n)s.",
                 numerator=format_decimal(entry.get("numerator") or 0),
                 n=format_decimal(entry["valid_n"]),
+            )
+        )
+    if unstated := (entry.get("excluded") or {}).get("not_stated"):
+        notes.append(
+            _(
+                "%(count)s left out: whether volunteering is integrated is not stated.",
+                count=format_decimal(unstated),
             )
         )
     if (interval := interval_text(entry.get("ci95"), unit)) is not None:

@@ -12,8 +12,10 @@ from sqlalchemy import select
 
 from knowledge.demo import minimal_pdf
 from knowledge.imports import COLUMNS
+from knowledge.indicators import knowledge_indicator
 from knowledge.models import KnowledgeProduct, ProductFile, SearchOutbox
 from portal.models import AuditEvent
+from portal.results.providers import ComputeContext
 from tests.factories import make_org
 from tests.integration.knowledge.conftest import count_rows, stored_file_count
 
@@ -130,6 +132,39 @@ def test_import_creates_every_product_with_its_file_state_and_flag(
         (None, "rejected"),
         (None, "submitted"),
     ]
+
+
+def test_an_empty_vnr_flag_is_stored_unknown_and_left_out_of_3_1(
+    runner, session, organisations, tmp_path: Path
+) -> None:
+    rows = [
+        {**ROWS[0], "file": "", "volunteering_integrated": ""},
+        {**ROWS[0], "file": "", "countries": "ECU", "volunteering_integrated": "no"},
+        {**ROWS[0], "file": "", "countries": "PER", "volunteering_integrated": "YES"},
+    ]
+
+    result = run_import(runner, write_csv(tmp_path / "vnrs.csv", rows))
+
+    assert result.exit_code == 0, result.output
+    flags = {p.countries[0]: p.volunteering_integrated for p in session.scalars(
+        select(KnowledgeProduct))}  # fmt: skip
+    assert flags == {"KEN": None, "ECU": False, "PER": True}
+    context = ComputeContext(2024, 2022, 2025, 5, "developing_2017")
+    share = knowledge_indicator(session, "3.1", {}, context)
+    # Kenya's unknown flag is neither a "no" nor refused: it is left out of the denominator.
+    assert (share["numerator"], share["valid_n"], share["excluded"]) == (1, 2, {"not_stated": 1})
+
+
+def test_a_vnr_flag_that_is_neither_yes_nor_no_is_refused_by_line_and_column(
+    runner, session, organisations, tmp_path: Path, data_dir: Path
+) -> None:
+    rows = [{**ROWS[0], "file": ""}, {**ROWS[0], "file": "", "volunteering_integrated": "unknown"}]
+
+    result = run_import(runner, write_csv(tmp_path / "vnrs.csv", rows))
+
+    assert result.exit_code == 1
+    assert "Line 3, column volunteering_integrated: unknown is not one of yes, no." in result.output
+    assert_nothing_stored(session, data_dir)
 
 
 def test_bad_rows_are_reported_by_line_and_column_and_nothing_is_stored(

@@ -89,7 +89,7 @@ def test_3_1_counts_each_country_once_among_its_vnrs_of_the_year(session) -> Non
     # Kenya: two VNRs in 2024, one of them integrating volunteering -> one integrating country.
     make_product(session, state, countries=("KEN",), volunteering_integrated=True, **vnr)
     make_product(session, state, countries=("KEN",), volunteering_integrated=False, **vnr)
-    # Ecuador: one VNR, not integrating; Peru: flag not stated.
+    # Ecuador: one VNR, not integrating; Peru: flag not stated, so unknown and left out.
     make_product(session, state, countries=("ECU",), volunteering_integrated=False, **vnr)
     make_product(session, state, countries=("PER",), **vnr)
     # Not counted: unpublished, another year, not a VNR.
@@ -110,9 +110,57 @@ def test_3_1_counts_each_country_once_among_its_vnrs_of_the_year(session) -> Non
 
     result = figure(session, "3.1")
 
-    assert (result["numerator"], result["valid_n"]) == (1, 3)
-    assert result["value"] == pytest.approx(1 / 3)
+    assert (result["numerator"], result["valid_n"]) == (1, 2)
+    assert result["value"] == pytest.approx(1 / 2)
+    assert result["excluded"] == {"not_stated": 1}
     assert figure(session, "3.1", year=2023)["value"] == 1.0
+
+
+def test_3_1_leaves_out_a_country_whose_answer_is_unknown_and_counts_a_yes(session) -> None:
+    state = make_org(session, "member_state")
+    vnr = {"product_type": "vnr", "publication_date": date(2024, 7, 1)}
+    # Kenya: "no" and unstated -> unknown (the unstated one may say yes): left out.
+    make_product(session, state, countries=("KEN",), volunteering_integrated=False, **vnr)
+    make_product(session, state, countries=("KEN",), **vnr)
+    # Ecuador: "yes" and unstated -> integrating whatever the other says.
+    make_product(session, state, countries=("ECU",), volunteering_integrated=True, **vnr)
+    make_product(session, state, countries=("ECU",), **vnr)
+    # Peru: "no" twice -> not integrating.
+    make_product(session, state, countries=("PER",), volunteering_integrated=False, **vnr)
+    make_product(session, state, countries=("PER",), volunteering_integrated=False, **vnr)
+
+    result = figure(session, "3.1")
+
+    assert (result["numerator"], result["valid_n"], result["excluded"]) == (
+        1, 2, {"not_stated": 1},
+    )  # fmt: skip
+
+
+def test_3_1_with_only_unstated_vnrs_has_no_value(session) -> None:
+    state = make_org(session, "member_state")
+    make_product(
+        session, state, countries=("KEN",), product_type="vnr", publication_date=date(2024, 7, 1)
+    )
+
+    result = figure(session, "3.1")
+
+    assert (result["value"], result["valid_n"], result["excluded"]) == (None, 0, {"not_stated": 1})
+
+
+def test_3_2_leaves_out_unsdcf_documents_whose_flag_is_unstated(session) -> None:
+    agency = make_org(session, "un_entity")
+    unsdcf = {"product_type": "unsdcf", "countries": ("KEN",), "publication_date": date(2023, 2, 1)}
+    make_product(session, agency, volunteering_integrated=True, **unsdcf)
+    make_product(session, agency, volunteering_integrated=False, **unsdcf)
+    make_product(session, agency, **unsdcf)
+    make_product(session, agency, **unsdcf)
+
+    result = figure(session, "3.2")
+
+    assert (result["numerator"], result["valid_n"], result["excluded"]) == (
+        1, 2, {"not_stated": 2},
+    )  # fmt: skip
+    assert result["value"] == pytest.approx(0.5)
 
 
 def test_3_1_without_any_vnr_in_the_year_has_no_value(session) -> None:

@@ -83,7 +83,7 @@ def test_breakdown_target_rating_and_response_rate_are_stripped() -> None:
 
     assert row["shown"] is True
     assert set(row) == {
-        "code", "title", "available", "shown", "value", "valid_n", "ci95", "parts",
+        "code", "title", "available", "shown", "no_data", "value", "valid_n", "ci95", "parts",
     }  # fmt: skip
 
 

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
+from decimal import Decimal
 
-from portal.results.ratings import Status, rate, rating_fields
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from portal.results.ratings import Status, performance_percent, rate, rating_fields
 
 
 def test_exactly_95_percent_of_target_is_green() -> None:
@@ -72,3 +76,47 @@ def test_rating_fields_are_the_api_keys() -> None:
         "status": "green",
     }
     assert rating_fields(None, 0.9, suppressed=True)["status"] == "insufficient_data"
+
+
+@pytest.mark.parametrize(
+    ("performance", "status", "direction", "printed"),
+    [
+        (0.9496, "yellow", "higher", "94.96"),  # one decimal would read 95.0: green
+        (0.9504, "green", "higher", "95.0"),
+        (0.95, "green", "higher", "95.0"),
+        (0.94996, "yellow", "higher", "94.996"),
+        (0.9499996, "yellow", "higher", "94.999"),  # past the last place: toward its side
+        (0.8765, "yellow", "higher", "87.6"),  # half to even, as Babel prints it
+        (1.0504, "yellow", "lower", "105.04"),
+        (1.0496, "green", "lower", "105.0"),
+        (0.9496, "no_target", "higher", "95.0"),
+    ],
+)
+def test_performance_prints_one_decimal_and_more_only_where_the_rating_needs_it(
+    performance: float, status: str, direction: str, printed: str
+) -> None:
+    assert performance_percent(performance, status, direction=direction) == Decimal(printed)
+
+
+@given(
+    value=st.floats(0, 5, allow_nan=False),
+    target=st.floats(0.001, 5, allow_nan=False),
+    tolerance=st.sampled_from([0.05, 0.1, 0.025, 1 / 30, 0.0]),
+    direction=st.sampled_from(["higher", "lower"]),
+)
+def test_printed_performance_always_reproduces_the_rating(
+    value: float, target: float, tolerance: float, direction: str
+) -> None:
+    rating = rate(value, target, direction=direction, tolerance=tolerance)
+    assert rating.performance is not None
+    printed = performance_percent(
+        rating.performance, rating.status, direction=direction, tolerance=tolerance
+    )
+    boundary = 100 * (
+        1 - Decimal(repr(tolerance)) if direction == "higher" else 1 + Decimal(repr(tolerance))
+    )
+    reads_green = printed >= boundary if direction == "higher" else printed <= boundary
+    assert reads_green == (rating.status is Status.GREEN)
+    assert abs(printed - Decimal(repr(rating.performance)) * 100) <= Decimal("0.05")
+    places = -int(printed.as_tuple().exponent)
+    assert 1 <= places <= 3
