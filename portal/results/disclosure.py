@@ -50,13 +50,13 @@ class Table:
         keep = (valid_n + excluded_n) > 0
         if not keep.any():
             return cls(members[:, :0], valid_n[:0], excluded_n[:0])
-        columns, inverse = np.unique(members[:, keep].T, axis=0, return_inverse=True)
-        inverse = inverse.reshape(-1)
-        merge = len(columns)
+        # Each cell's memberships as the bits of one integer: merging is a 1-D unique.
+        bits = np.left_shift(1, np.arange(len(members), dtype=np.int64))
+        keys, inverse = np.unique(bits @ members[:, keep], return_inverse=True)
         return cls(
-            np.ascontiguousarray(columns.T),
-            np.bincount(inverse, valid_n[keep], merge).astype(np.int64),
-            np.bincount(inverse, excluded_n[keep], merge).astype(np.int64),
+            (keys[None, :] & bits[:, None]) != 0,
+            np.bincount(inverse, valid_n[keep], len(keys)).astype(np.int64),
+            np.bincount(inverse, excluded_n[keep], len(keys)).astype(np.int64),
         )
 
     @property
@@ -106,9 +106,9 @@ def _echelon(matrix: Int, order: Int) -> _Echelon:
         source = row + int(np.flatnonzero(work[row:, column])[0])
         work[[row, source]] = work[[source, row]]
         work[row] = work[row] * _inverse(work[row, column]) % P
-        factors = work[:, column].copy()
-        factors[row] = 0
-        work = (work - factors[:, None] * work[row]) % P
+        others = np.flatnonzero(work[:, column])
+        others = others[others != row]
+        work[others] = (work[others] - work[others, column, None] * work[row]) % P
         pivots.append(column)
         row += 1
     back = np.argsort(order)
@@ -145,27 +145,28 @@ def _small_sets(table: Table, echelon: _Echelon, shown: Int, k: int) -> list[Lea
     cell; a 0/1 combination of them is fixed by its pivot entries, so trying each subset of those
     rows (pruned by the valid answers of their pivots) finds every such set, and nothing else.
     """
-    small = table.valid < k
-    rows = np.flatnonzero(small[echelon.pivots])
-    rows = rows[~(echelon.rows[rows][:, ~small] != 0).any(axis=1)]
+    small = np.flatnonzero(table.valid < k)
+    rows = np.flatnonzero(table.valid[echelon.pivots] < k)
+    basis = echelon.rows[rows]
+    rows = rows[(basis.sum(axis=1) - basis[:, small].sum(axis=1)) == 0]  # nothing on large cells
     if not len(rows):
         return []
-    pivot_valid = table.valid[echelon.pivots[rows]]
+    basis = echelon.rows[rows][:, small]
     count = len(rows)
     subsets = (np.arange(1, 2**count, dtype=np.int64)[:, None] >> np.arange(count)) & 1
-    subsets = subsets[subsets @ pivot_valid < k]
+    subsets = subsets[subsets @ table.valid[echelon.pivots[rows]] < k]
     leaks: list[Leak] = []
     for start in range(0, len(subsets), _CHUNK):
         chunk = subsets[start : start + _CHUNK]
-        vectors = chunk @ echelon.rows[rows] % P
+        vectors = chunk @ basis % P
         binary = ((vectors == 0) | (vectors == 1)).all(axis=1)
         for picks, vector in zip(chunk[binary], vectors[binary], strict=True):
-            valid = int(vector @ table.valid)
+            cells = small[vector == 1]
+            valid = int(table.valid[cells].sum())
             if valid >= k:
                 continue
             full = np.zeros(len(echelon.rows), dtype=np.int64)
             full[rows] = picks
-            cells = np.flatnonzero(vector)
             leaks.append(
                 Leak(
                     "small_difference",

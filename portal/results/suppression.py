@@ -102,7 +102,8 @@ def plan_suppression(
         shown = [figure for figure, reason in enumerate(reasons) if reason is None]
         reasons[_cheapest(leaks[0], sizes, shown)] = COMPLEMENTARY
     extra = [reason == COMPLEMENTARY for reason in reasons]
-    for leak in audit(table, [r is None for r in reasons], k=k, protect=extra):
-        if leak.target is not None:
-            reasons[leak.target] = None
+    if any(extra):
+        for leak in audit(table, [r is None for r in reasons], k=k, protect=extra):
+            if leak.target is not None:
+                reasons[leak.target] = None
     return SuppressionPlan(reasons[0], dict(zip(groups, reasons[1:], strict=True)))
