@@ -11,13 +11,7 @@ import numpy as np
 import pandas as pd
 
 from portal.results.figures import IndicatorFigure
-from portal.results.suppression import (
-    DEFAULT_K,
-    GROUP_KEYS,
-    PARTITIONS,
-    CellSize,
-    plan_suppression,
-)
+from portal.results.suppression import DEFAULT_K, GROUP_KEYS, PARTITIONS, plan_suppression
 
 Z95: Final = 1.959963984540054
 YOUTH_MIN_AGE: Final = 18
@@ -69,7 +63,7 @@ def _group_masks(counts: pd.DataFrame, groups: Sequence[str]) -> np.ndarray:
         if not column.dropna().isin([True, False]).all():
             raise ValueError(f"group column {key} must hold True, False or nothing")
         masks[:, i] = column.eq(True).fillna(False).to_numpy(dtype=bool)
-    # Complementary suppression relies on partition members never overlapping.
+    # A response has one category and one modality: a row in two of them is corrupt data.
     for partition in PARTITIONS:
         columns = [groups.index(key) for key in partition if key in groups]
         if len(columns) > 1 and (masks[:, columns].sum(axis=1) > 1).any():
@@ -118,10 +112,6 @@ def _figure(row: np.ndarray, suppression: str | None) -> IndicatorFigure:
     )
 
 
-def _size(row: np.ndarray) -> CellSize:
-    return CellSize(int(row[_VALID].sum()), int(row[_EXCLUDED].sum()))
-
-
 def survey_indicator(
     counts: pd.DataFrame,
     *,
@@ -144,9 +134,14 @@ def survey_indicator(
         raise ValueError(f"answer counts lack group column(s) {', '.join(missing)}")
     matrix = _count_matrix(counts)
     total = matrix.sum(axis=0)
-    by_group = _group_masks(counts, groups).T @ matrix
+    masks = _group_masks(counts, groups)
+    by_group = masks.T @ matrix
+    # Each row of counts is a cell of the audit: one answer of one combination of the groups.
     plan = plan_suppression(
-        _size(total), {key: _size(by_group[i]) for i, key in enumerate(groups)}, k=k
+        matrix[:, _VALID].sum(axis=1),
+        matrix[:, _EXCLUDED].sum(axis=1),
+        {key: masks[:, i] for i, key in enumerate(groups)},
+        k=k,
     )
     figure = _figure(total, plan.total)
     figure["invited"] = invited

@@ -1,10 +1,15 @@
-"""Small-cell suppression of survey figures: primary (below k) and complementary (by difference)."""
+"""Small-cell suppression of survey figures: primary (below k), complementary (by audit)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Final
+
+import numpy as np
+import numpy.typing as npt
+
+from portal.results.disclosure import Leak, Table, audit
 
 DEFAULT_K: Final = 5
 BELOW_K: Final = "below_k"
@@ -25,28 +30,12 @@ GROUP_KEYS: Final = (
     "lldc",
     "refugee",
 )
-# Groups that split the whole population between them: the members' figures add up to the total,
-# so a member's figure is the total minus the others'. Every other group is a partition with its
-# unpublished complement (female and not female), which `plan_suppression` adds by itself.
+# Groups no respondent belongs to two of (a response has one category and one modality). The
+# audit needs no list of what adds up to what; these are checked as a property of the data.
 PARTITIONS: Final[tuple[tuple[str, ...], ...]] = (
     ("national", "international"),
     ("onsite", "online"),
 )
-
-
-@dataclass(frozen=True)
-class CellSize:
-    """How many answers a figure rests on: `valid` substantive ones and `excluded` others."""
-
-    valid: int
-    excluded: int = 0
-
-    @property
-    def respondents(self) -> int:
-        return self.valid + self.excluded
-
-    def __sub__(self, other: CellSize) -> CellSize:
-        return CellSize(self.valid - other.valid, self.excluded - other.excluded)
 
 
 @dataclass(frozen=True)
@@ -60,60 +49,61 @@ class SuppressionPlan:
         return self.groups[key] is None
 
 
-def _leaks(residual: CellSize, k: int) -> bool:
-    # A non-empty difference resting on fewer than k valid answers is itself a small cell.
-    return residual.respondents > 0 and residual.valid < k
+def _group_masks(
+    groups: Mapping[str, npt.ArrayLike], rows: int, partitions: Sequence[Sequence[str]]
+) -> list[npt.NDArray[np.bool_]]:
+    masks = {key: np.asarray(mask, dtype=bool) for key, mask in groups.items()}
+    if any(mask.shape != (rows,) for mask in masks.values()):
+        raise ValueError("every group needs one membership flag per cell")
+    for partition in partitions:
+        members = [masks[key] for key in partition if key in masks]
+        if members and (np.sum(members, axis=0) > 1).any():
+            raise ValueError(f"the members of partition {', '.join(partition)} overlap")
+    return list(masks.values())
+
+
+def _cheapest(leak: Leak, valid: npt.NDArray[np.int64], shown: Sequence[int]) -> int:
+    # The total (figure 0) is given up only when nothing else takes part in the disclosure.
+    taking_part = [figure for figure in leak.figures if figure in shown] or list(shown)
+    candidates = [figure for figure in taking_part if figure != 0] or taking_part
+    return min(candidates, key=lambda figure: (int(valid[figure]), figure))
 
 
 def plan_suppression(
-    total: CellSize,
-    groups: Mapping[str, CellSize],
+    valid: npt.ArrayLike,
+    excluded: npt.ArrayLike,
+    groups: Mapping[str, npt.ArrayLike],
     *,
     k: int = DEFAULT_K,
     partitions: Sequence[Sequence[str]] = PARTITIONS,
 ) -> SuppressionPlan:
-    """Decide which figures to suppress so that no small cell is shown or derivable.
+    """Decide which figures of a table to suppress so that no small cell is shown or derivable.
 
-    Primary: a figure on fewer than `k` valid answers. Complementary: for every partition of the
-    total (the declared ones, and each group with its complement), the total minus the shown
-    members must be empty, or rest on at least `k` valid answers and not be exactly one suppressed
-    member; otherwise the smallest shown member is suppressed too, repeated until nothing leaks.
-    Members with no answers at all hide nothing, so they never force another suppression.
+    The table is the total and one figure per group, over respondent cells: `valid[c]` and
+    `excluded[c]` count cell c's answers, `groups[key][c]` says whether cell c is in the group.
+    Primary: a figure on fewer than `k` valid answers. Complementary: while the audit of
+    `portal.results.disclosure` finds a primary figure derivable from the shown ones, or a
+    derivable set of respondents with fewer than `k` valid answers, the shown figure with the
+    fewest valid answers taking part in the first disclosure found is suppressed too (ties in
+    group order; the total only when it alone takes part). A complementary suppression that
+    protects nothing in the end (its figure follows from the shown ones) is undone.
     """
     if k < 1:
         raise ValueError(f"k must be at least 1, not {k}")
-    for key, size in groups.items():
-        if min(size.valid, size.excluded) < 0:
-            raise ValueError(f"group {key} has a negative count")
-        if size.valid > total.valid or size.excluded > total.excluded:
-            raise ValueError(f"group {key} is larger than the total")
-    for partition in partitions:
-        sizes = [groups[key] for key in partition if key in groups]
-        if sum(m.valid for m in sizes) > total.valid or (
-            sum(m.excluded for m in sizes) > total.excluded
-        ):
-            raise ValueError(f"the members of partition {', '.join(partition)} overlap")
-    if total.valid < k:
-        return SuppressionPlan(BELOW_K, {key: BELOW_K for key in groups})
-
-    reasons: dict[str, str | None] = {
-        key: BELOW_K if size.valid < k else None for key, size in groups.items()
-    }
-    checks = [tuple(key for key in p if key in groups) for p in partitions]
-    checks = [p for p in checks if p] + [(key,) for key in groups]
-    changed = True
-    while changed:
-        changed = False
-        for members in checks:
-            shown = [key for key in members if reasons[key] is None]
-            hidden = [key for key in members if reasons[key] and groups[key].respondents > 0]
-            residual = total
-            for key in shown:
-                residual -= groups[key]
-            exact = len(hidden) == 1 and residual == groups[hidden[0]]
-            candidates = [key for key in shown if groups[key].respondents > 0]
-            if candidates and (_leaks(residual, k) or exact):
-                smallest = min(candidates, key=lambda key: (groups[key].valid, key))
-                reasons[smallest] = COMPLEMENTARY
-                changed = True
-    return SuppressionPlan(None, reasons)
+    valid_n = np.asarray(valid, dtype=np.int64).reshape(-1)
+    masks = _group_masks(groups, len(valid_n), partitions)
+    table = Table.build([np.ones(len(valid_n), dtype=bool), *masks], valid_n, excluded)
+    sizes = table.figure_valid
+    if sizes[0] < k:
+        return SuppressionPlan(BELOW_K, dict.fromkeys(groups, BELOW_K))
+    reasons: list[str | None] = [BELOW_K if size < k else None for size in sizes]
+    primary = [reason == BELOW_K for reason in reasons]
+    while leaks := audit(table, [r is None for r in reasons], k=k, protect=primary):
+        shown = [figure for figure, reason in enumerate(reasons) if reason is None]
+        reasons[_cheapest(leaks[0], sizes, shown)] = COMPLEMENTARY
+    extra = [reason == COMPLEMENTARY for reason in reasons]
+    if any(extra):
+        for leak in audit(table, [r is None for r in reasons], k=k, protect=extra):
+            if leak.target is not None:
+                reasons[leak.target] = None
+    return SuppressionPlan(reasons[0], dict(zip(groups, reasons[1:], strict=True)))
