@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Final
 
 import numpy as np
 import numpy.typing as npt
@@ -19,6 +19,8 @@ from portal.results.disclosure import Leak, Table
 TOLERANCE: Final = 1e-6
 _OPTIMAL: Final = 0
 _UNBOUNDED: Final = 3
+
+Float = npt.NDArray[np.float64]
 
 
 @dataclass(frozen=True)
@@ -40,9 +42,7 @@ class Bounds:
         return math.inf if self.upper is None else self.upper - self.lower
 
 
-def _solve(
-    objective: npt.NDArray[np.float64], equations: npt.NDArray[np.float64], counts: Any
-) -> tuple[float | None, npt.NDArray[np.float64]]:
+def _solve(objective: Float, equations: Float, counts: Float) -> tuple[float | None, Float]:
     """Minimum of objective . x over x >= 0 with equations @ x == counts, and the duals."""
     result = linprog(
         objective,
