@@ -71,14 +71,17 @@ class Table:
 @dataclass(frozen=True)
 class Leak:
     """A disclosure: a suppressed figure (`target`) or a small set of respondents (`cells`)
-    obtained by adding and subtracting the shown figures listed in `figures`."""
+    obtained by adding and subtracting the shown figures listed in `figures`, or a suppressed
+    figure they bound to an `interval` of valid answers narrower than k (`narrow_interval`, found
+    by `portal.results.intervals`; `figures` are then those whose equations bind the bounds)."""
 
-    kind: Literal["derivable", "small_difference"]
+    kind: Literal["derivable", "small_difference", "narrow_interval"]
     figures: tuple[int, ...]
     target: int | None
     cells: tuple[int, ...]
     valid: int
     respondents: int
+    interval: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ import numpy as np
 import numpy.typing as npt
 
 from portal.results.disclosure import Leak, Table, audit
+from portal.results.intervals import narrow_intervals
 
 DEFAULT_K: Final = 5
 BELOW_K: Final = "below_k"
@@ -69,6 +70,17 @@ def _cheapest(leak: Leak, valid: npt.NDArray[np.int64], shown: Sequence[int]) ->
     return min(candidates, key=lambda figure: (int(valid[figure]), figure))
 
 
+def _disclosures(table: Table, reasons: Sequence[str | None], k: int) -> list[Leak]:
+    """What the figures shown under `reasons` disclose of the primary ones: the exact audit
+    first (cheap), then, only when it passes, the interval audit (linear programmes, one or two
+    per primary figure with respondents: none when no figure is suppressed)."""
+    shown = [reason is None for reason in reasons]
+    primary = [reason == BELOW_K for reason in reasons]
+    return audit(table, shown, k=k, protect=primary) or narrow_intervals(
+        table, shown, k=k, protect=primary
+    )
+
+
 def plan_suppression(
     valid: npt.ArrayLike,
     excluded: npt.ArrayLike,
@@ -83,10 +95,12 @@ def plan_suppression(
     `excluded[c]` count cell c's answers, `groups[key][c]` says whether cell c is in the group.
     Primary: a figure on fewer than `k` valid answers. Complementary: while the audit of
     `portal.results.disclosure` finds a primary figure derivable from the shown ones, or a
-    derivable set of respondents with fewer than `k` valid answers, the shown figure with the
-    fewest valid answers taking part in the first disclosure found is suppressed too (ties in
-    group order; the total only when it alone takes part). A complementary suppression that
-    protects nothing in the end (its figure follows from the shown ones) is undone.
+    derivable set of respondents with fewer than `k` valid answers, or the interval audit of
+    `portal.results.intervals` bounds a primary figure's valid answers to an interval narrower
+    than `k`, the shown figure with the fewest valid answers taking part in the first disclosure
+    found is suppressed too (ties in group order; the total only when it alone takes part).
+    Finally each complementary suppression is undone, the one on most valid answers first, when
+    the figures then shown pass all three checks: it protected nothing.
     """
     if k < 1:
         raise ValueError(f"k must be at least 1, not {k}")
@@ -97,13 +111,12 @@ def plan_suppression(
     if sizes[0] < k:
         return SuppressionPlan(BELOW_K, dict.fromkeys(groups, BELOW_K))
     reasons: list[str | None] = [BELOW_K if size < k else None for size in sizes]
-    primary = [reason == BELOW_K for reason in reasons]
-    while leaks := audit(table, [r is None for r in reasons], k=k, protect=primary):
+    while leaks := _disclosures(table, reasons, k):
         shown = [figure for figure, reason in enumerate(reasons) if reason is None]
         reasons[_cheapest(leaks[0], sizes, shown)] = COMPLEMENTARY
-    extra = [reason == COMPLEMENTARY for reason in reasons]
-    if any(extra):
-        for leak in audit(table, [r is None for r in reasons], k=k, protect=extra):
-            if leak.target is not None:
-                reasons[leak.target] = None
+    extra = [figure for figure, reason in enumerate(reasons) if reason == COMPLEMENTARY]
+    for figure in sorted(extra, key=lambda figure: (-int(sizes[figure]), figure)):
+        reasons[figure] = None
+        if _disclosures(table, reasons, k):
+            reasons[figure] = COMPLEMENTARY
     return SuppressionPlan(reasons[0], dict(zip(groups, reasons[1:], strict=True)))
