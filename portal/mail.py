@@ -13,10 +13,9 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from sqlalchemy import CursorResult
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -174,7 +173,7 @@ class Outcome:
 
 
 SENT = Outcome(sent=True)
-_ADDRESS = re.compile(r"\S+@\S+")
+_ADDRESS = re.compile(r"<?[^\s<>@]+@[^\s<>@:;,]+>?")
 
 
 def _outcome(error: Exception) -> Outcome:
@@ -267,9 +266,9 @@ def queue(
         insert(OutboxMessage)
         .values(**values)
         .on_conflict_do_nothing(index_elements=[OutboxMessage.idempotency_key])
+        .returning(OutboxMessage.id)
     )
-    result = cast("CursorResult[Any]", session.execute(statement))
-    return bool(result.rowcount)
+    return session.execute(statement).first() is not None
 
 
 def absolute_url(endpoint: str, **values: object) -> str:
