@@ -225,22 +225,25 @@ def send(mails: list[Mail]) -> int:
     return mailer_for(current_app.config).send(mails)
 
 
-def queue(
-    session: Session,
-    template: str,
-    to: str,
-    locale: str | None,
-    *,
-    idempotency_key: str | None = None,
-    **context: object,
-) -> bool:
+def queue(session: Session, template: str, to: str, locale: str | None, **context: object) -> None:
     """Compose the mail now and store it in `session`'s transaction, for the worker to deliver.
 
-    It exists if and only if the transaction commits. With an `idempotency_key` (such as
-    ``invitation-link:<link id>``) the same item is queued at most once: a second call with that key
-    stores nothing and returns False.
+    It exists if and only if the transaction commits; nothing is sent before that, nor here.
     """
-    message = compose(template, to, locale, **context)
+    _store(session, compose(template, to, locale, **context), template, locale, None)
+
+
+def queue_once(
+    session: Session, key: str, template: str, to: str, locale: str | None, **context: object
+) -> bool:
+    """`queue`, at most once per `key` (such as ``invitation-link:<link id>``), whatever retries
+    the deciding action goes through: a second call with that key stores nothing, returns False."""
+    return _store(session, compose(template, to, locale, **context), template, locale, key)
+
+
+def _store(
+    session: Session, message: Mail, template: str, locale: str | None, key: str | None
+) -> bool:
     now = utcnow()
     values = {
         "kind": "mail",
@@ -250,13 +253,13 @@ def queue(
         "subject": message.subject,
         "body_text": message.text,
         "body_html": message.html,
-        "idempotency_key": idempotency_key,
+        "idempotency_key": key,
         "state": "queued",
         "attempts": 0,
         "created_at": now,
         "due_at": now,
     }
-    if idempotency_key is None:
+    if key is None:
         session.add(OutboxMessage(**values))
         session.flush()
         return True

@@ -38,12 +38,12 @@ def _queue(session: Session, template: str, invitation: Invitation, token: str) 
     link_id = session.scalar(
         select(InvitationLink.id).where(InvitationLink.token_hash == hash_token(token))
     )
-    mail.queue(
+    mail.queue_once(
         session,
+        f"invitation-link:{link_id}",
         template,
         invitation.contact_email or "",
         invitation.locale or "en",
-        idempotency_key=f"invitation-link:{link_id}",
         name=invitation.contact_name,
         survey_title=text_for(definition.title, invitation.locale or "en"),
         year=campaign.year,
