@@ -1,4 +1,5 @@
-"""Organisations, their offices, user accounts, API tokens, account requests and the audit log."""
+"""Organisations, their offices, user accounts, API tokens, account requests, the audit log and the
+mail outbox."""
 
 from __future__ import annotations
 
@@ -14,6 +15,10 @@ ORG_KINDS = ("unv", "un_entity", "member_state", "cso", "private_sector", "acade
 OFFICE_TYPES = ("hq", "regional", "country")
 ROLES = ("admin", "staff", "partner", "contributor")
 ACCOUNT_REQUEST_STATES = ("pending", "approved", "declined")
+OUTBOX_KINDS = ("mail",)
+# queued: waiting for its due time; sending: claimed by a worker until claimed_until (a lease);
+# sent: delivered (its body is then cleared); failed: refused for good, shown to staff.
+OUTBOX_STATES = ("queued", "sending", "sent", "failed")
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:
@@ -145,3 +150,36 @@ class AuditEvent(Base):
     object_type: Mapped[str] = mapped_column(String(40))
     object_id: Mapped[int | None] = mapped_column(Integer)
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class OutboxMessage(Base):
+    """A mail decided in a transaction and stored in it, delivered later by the worker.
+
+    It exists if and only if the decision committed. The message is composed when queued; its text
+    holds single-use links, so it is cleared once sent. A keyed item (`idempotency_key`) is queued
+    at most once, whatever retries the deciding action goes through.
+    """
+
+    __tablename__ = "outbox_message"
+    __table_args__ = (
+        CheckConstraint(_in("kind", OUTBOX_KINDS), name="kind_known"),
+        CheckConstraint(_in("state", OUTBOX_STATES), name="state_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10), default="mail")
+    recipient: Mapped[str] = mapped_column(String(254))
+    template: Mapped[str] = mapped_column(String(60))
+    locale: Mapped[str | None] = mapped_column(String(8))
+    subject: Mapped[str] = mapped_column(Text, default="")
+    body_text: Mapped[str] = mapped_column(Text, default="")
+    body_html: Mapped[str | None] = mapped_column(Text)
+    idempotency_key: Mapped[str | None] = mapped_column(String(120), unique=True)
+    state: Mapped[str] = mapped_column(String(10), default="queued", index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    claim_token: Mapped[str | None] = mapped_column(String(32))
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_error: Mapped[str | None] = mapped_column(String(300))

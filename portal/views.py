@@ -1,16 +1,35 @@
-"""The home page and the language switcher."""
+"""The home page, the language switcher and the staff page of the mail outbox."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from portal.auth.enforce import public
+from portal import outbox
+from portal.auth.blueprint import me
+from portal.auth.enforce import public, require
 from portal.auth.forms import ConfirmForm
+from portal.auth.permissions import is_staff
+from portal.db import db_session
+from portal.errors import InputError, NotFound
 from portal.i18n import LANGUAGES
+
+STATE_LABELS = {"queued": _l("Waiting"), "sending": _l("Being sent"), "failed": _l("Failed")}
 
 bp = Blueprint("portal", __name__)
 
@@ -46,3 +65,31 @@ def robots() -> Response:
     if "knowledge_seo.sitemap" in _endpoints():
         body += f"Sitemap: {current_app.config['BASE_URL'].rstrip('/')}/sitemap.xml\n"
     return Response(body, mimetype="text/plain")
+
+
+@bp.get("/admin/outbox")
+@require(is_staff)
+def outbox_page() -> str:
+    items = outbox.waiting_or_failed(db_session())
+    return render_template(
+        "portal/outbox.html",
+        items=[(item, outbox.next_attempt(item)) for item in items],
+        state_labels=STATE_LABELS,
+    )
+
+
+@bp.post("/admin/outbox/<int:item_id>/retry")
+@require(is_staff)
+def outbox_retry(item_id: int) -> Response:
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        outbox.retry(db_session(), me(), [item_id])
+    except NotFound:
+        abort(404)
+    except InputError as error:
+        db_session().rollback()
+        flash(error.translated(), "error")
+    else:
+        flash(_("Outbox item %(id)s is due now.", id=item_id), "success")
+    return redirect(url_for("portal.outbox_page"))

@@ -1,8 +1,9 @@
 """Sending invitations and reminders: a fresh single-use link each, in the invitee's language.
 
-The mail goes out inside the action's transaction, last: if the server refuses, the error rolls
-the transaction back and no link, no "sent" mark and no audit row is kept. (A later change will
-hand the mail to an outbox instead.)
+Each mail is queued in the outbox in the action's own transaction, with its link: both are kept,
+or neither. The worker delivers them later, so a refusing mail server can delay a mail but never
+leave someone holding a link that was not stored. Each mail is keyed by its link: retried
+delivery never mails one link twice.
 """
 
 from __future__ import annotations
@@ -19,8 +20,8 @@ from portal.errors import InputError
 from portal.markers import N_
 from portal.models import User
 from surveys.campaigns import OBJECT_TYPE, accepts_answers, campaign_definition, get_campaign
-from surveys.invitations import issue_links
-from surveys.models import Invitation
+from surveys.invitations import hash_token, issue_links
+from surveys.models import Invitation, InvitationLink
 from surveys.questionnaire import text_for
 
 Links = list[tuple[Invitation, str]]
@@ -31,10 +32,15 @@ def link_url(token: str) -> str:
     return mail.absolute_url("surveys.open_link", token=token)
 
 
-def _compose(template: str, invitation: Invitation, token: str) -> mail.Mail:
+def _queue(session: Session, template: str, invitation: Invitation, token: str) -> None:
     campaign = invitation.campaign
     definition = campaign_definition(campaign)
-    return mail.compose(
+    link_id = session.scalar(
+        select(InvitationLink.id).where(InvitationLink.token_hash == hash_token(token))
+    )
+    mail.queue_once(
+        session,
+        f"invitation-link:{link_id}",
         template,
         invitation.contact_email or "",
         invitation.locale or "en",
@@ -46,18 +52,17 @@ def _compose(template: str, invitation: Invitation, token: str) -> mail.Mail:
     )
 
 
-def _mail_links(session: Session, links: Links, template: str, now: datetime) -> list[mail.Mail]:
-    """Mark each invitation mailed (`survey_invitation`) or reminded, and compose its mail."""
-    mails = []
+def _mail_links(session: Session, links: Links, template: str, now: datetime) -> int:
+    """Mark each invitation mailed (`survey_invitation`) or reminded, and queue its mail."""
     for invitation, token in links:
-        mails.append(_compose(template, invitation, token))
+        _queue(session, template, invitation, token)
         if template == "survey_invitation":
             invitation.sent_at = now
         else:
             invitation.reminded_at = now
             invitation.reminder_count += 1
     session.flush()
-    return mails
+    return len(links)
 
 
 def send_invitations(
@@ -72,8 +77,9 @@ def send_invitations(
 ) -> int:
     """Mail a fresh link to every invitee not mailed yet (or to the given ones). Needs an app.
 
-    `before_mail` receives the new links once they are stored and before anything is mailed (the
-    command line writes its links file there); if it raises, nothing is mailed.
+    `before_mail` receives the new links once they are stored and before any mail is queued (the
+    command line writes its links file there); if it raises, nothing is stored or queued.
+    Returns how many mails were queued.
     """
     now = now or utcnow()
     campaign = get_campaign(session, campaign_id)
@@ -91,14 +97,13 @@ def send_invitations(
             .order_by(Invitation.id)
         ).all()
     links = issue_links(session, invitations, "invitation", now, valid_days)
-    mails = _mail_links(session, links, "survey_invitation", now)
-    audit.record(
-        session, actor, "surveys.invitations_sent", OBJECT_TYPE, campaign.id, invitations=len(mails)
-    )
     if before_mail is not None:
         before_mail(links)
-    # Sent last: if the server refuses, the request or command rolls back and no link is recorded.
-    return mail.send(mails)
+    queued = _mail_links(session, links, "survey_invitation", now)
+    audit.record(
+        session, actor, "surveys.invitations_sent", OBJECT_TYPE, campaign.id, invitations=queued
+    )
+    return queued
 
 
 def send_reminders(
@@ -111,7 +116,8 @@ def send_reminders(
     min_days: int = 0,
 ) -> int:
     """Mail a reminder, with a fresh link, to each invitee who was sent the survey and has not
-    completed it, unless reminded less than `min_days` ago. Needs an app."""
+    completed it, unless reminded less than `min_days` ago. Needs an app. Returns how many mails
+    were queued."""
     now = now or utcnow()
     campaign = get_campaign(session, campaign_id)
     if not accepts_answers(campaign, now.date()):
@@ -131,9 +137,8 @@ def send_reminders(
         .order_by(Invitation.id)
     ).all()
     links = issue_links(session, pending, "reminder", now, valid_days)
-    mails = _mail_links(session, links, "survey_reminder", now)
+    queued = _mail_links(session, links, "survey_reminder", now)
     audit.record(
-        session, actor, "surveys.reminders_sent", OBJECT_TYPE, campaign.id, reminders=len(mails)
+        session, actor, "surveys.reminders_sent", OBJECT_TYPE, campaign.id, reminders=queued
     )
-    # Sent last: if the server refuses, the request or command rolls back and no link is recorded.
-    return mail.send(mails)
+    return queued

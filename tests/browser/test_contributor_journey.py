@@ -29,10 +29,27 @@ TITLE = "Estrategia nacional de voluntariado juvenil 2025-2030"
 LINK = re.compile(r"https?://[^\s\"<>]+/password/reset/[^\s\"<>]+")
 
 
+def _deliver_queued_mail(outbox_root: Path) -> None:
+    """What `portal worker --once` does for the live portal: its queued mail becomes .eml files
+    in its data folder (the live server runs no worker of its own)."""
+    from portal.db import Database
+    from portal.mail import Mailer
+    from portal.worker import deliver_all_due
+
+    for database_file in outbox_root.glob("portal-browser*/portal.db"):
+        database = Database(f"sqlite:///{database_file}")
+        try:
+            mailer = Mailer("", "portal@example.org", database_file.parent / "outbox")
+            deliver_all_due(database, mailer)
+        finally:
+            database.engine.dispose()
+
+
 def _set_password_link(outbox_root: Path, address: str) -> str:
     """The set-password link of the approval mail (written as .eml when SMTP_URL is unset)."""
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
+        _deliver_queued_mail(outbox_root)
         for path in sorted(outbox_root.glob("portal-browser*/outbox/*.eml")):
             message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
             if message["To"] == address:

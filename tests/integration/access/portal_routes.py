@@ -1,5 +1,5 @@
 """Routes of the portal core: home, language, sign-in, passwords, account, account requests,
-organisations, API."""
+organisations, the mail outbox, API."""
 
 from __future__ import annotations
 
@@ -61,5 +61,7 @@ CASES = [
         "/admin/organisations/merge?duplicate=MATRIX-CSO&keep=MATRIX-UN",
     ),
     Case("/admin/organisations/merge", "POST", STAFF, "/admin/organisations/merge"),
+    Case("/admin/outbox", "GET", STAFF, "/admin/outbox"),
+    Case("/admin/outbox/<int:item_id>/retry", "POST", STAFF, "/admin/outbox/999/retry"),
     Case("/api/v1/health", "GET", EVERYONE, "/api/v1/health"),
 ]

@@ -26,6 +26,7 @@ from tests.integration.knowledge.conftest import (
     product_input,
     reread,
 )
+from tests.outbox_helpers import deliver_mail
 
 METADATA = {
     "title": "Volunteer schemes in municipal planning",
@@ -178,7 +179,7 @@ def _decide(client: Any, decision: str, product_id: int, revision_id: int | None
 
 @pytest.mark.parametrize("decision", DECISIONS)
 def test_a_decision_is_audited_and_mailed_once_to_the_contributor(
-    decision: str, login, people, session, data_dir: Path
+    decision: str, app, login, people, session, data_dir: Path
 ) -> None:
     _url, _data, action, on_revision = DECISIONS[decision]
     product_id, revision_id = _awaiting(session, people, on_revision)
@@ -190,6 +191,7 @@ def test_a_decision_is_audited_and_mailed_once_to_the_contributor(
     event = _rows(session, "knowledge_product", product_id)[-1]
     details = {"revision_id": revision_id} if on_revision else {}
     assert (event.action, event.actor_id, event.details) == (action, people.staff.id, details)
+    deliver_mail(app)
     [mail] = _mails(data_dir)
     assert mail["To"] == people.contributor.email
     assert "Voluntariado municipal" in mail["Subject"]
@@ -197,7 +199,7 @@ def test_a_decision_is_audited_and_mailed_once_to_the_contributor(
 
 @pytest.mark.parametrize("decision", DECISIONS)
 def test_a_refused_decision_writes_no_audit_row_and_sends_no_mail(
-    decision: str, login, people, session, data_dir: Path
+    decision: str, app, login, people, session, data_dir: Path
 ) -> None:
     _url, _data, action, on_revision = DECISIONS[decision]
     product_id, revision_id = _awaiting(session, people, on_revision)
@@ -211,12 +213,13 @@ def test_a_refused_decision_writes_no_audit_row_and_sends_no_mail(
     assert not again.headers["Location"].endswith("/knowledge/review")
     actions = [event.action for event in _rows(session, "knowledge_product", product_id)]
     assert actions.count(action) == 1
+    deliver_mail(app)
     assert len(_mails(data_dir)) == 1
 
 
 @pytest.mark.parametrize("decision", ["reject", "reject revision"])
 def test_a_rejection_without_a_reason_sends_no_mail(
-    decision: str, login, people, session, data_dir: Path
+    decision: str, app, login, people, session, data_dir: Path
 ) -> None:
     url, _data, action, on_revision = DECISIONS[decision]
     product_id, revision_id = _awaiting(session, people, on_revision)
@@ -230,6 +233,7 @@ def test_a_rejection_without_a_reason_sends_no_mail(
 
     assert response.status_code == 302
     assert action not in [e.action for e in _rows(session, "knowledge_product", product_id)]
+    deliver_mail(app)
     assert _mails(data_dir) == []
 
 
@@ -253,14 +257,18 @@ def test_the_decision_mail_is_sent_only_once_the_decision_is_committed(
         decide(rolled_back)
         rolled_back.rollback()
         rolled_back.close()
+        deliver_mail(app)
         assert _mails(data_dir) == []
         with portal.transaction() as committed:
             decide(committed)
-            assert _mails(data_dir) == []
+            assert _mails(data_dir) == []  # queued in the transaction; no worker can see it yet
+        deliver_mail(app)
         assert [mail["To"] for mail in _mails(data_dir)] == [people.contributor.email]
 
 
-def test_withdrawal_is_audited_and_mails_nobody(login, people, session, data_dir: Path) -> None:
+def test_withdrawal_is_audited_and_mails_nobody(
+    app, login, people, session, data_dir: Path
+) -> None:
     product = make_product(session, people.ministry, status="published", actor=people.contributor)
     session.commit()
 
@@ -277,6 +285,7 @@ def test_withdrawal_is_audited_and_mails_nobody(login, people, session, data_dir
         people.contributor.id,
         {"previous": "published"},
     )
+    deliver_mail(app)
     assert _mails(data_dir) == []
 
 

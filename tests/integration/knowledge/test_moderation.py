@@ -15,6 +15,7 @@ from knowledge.models import KnowledgeProduct
 from portal.errors import InputError
 from portal.models import AuditEvent
 from tests.integration.knowledge.conftest import form_post, make_product, outbox_actions, reread
+from tests.outbox_helpers import deliver_mail
 
 
 def _mails(data_dir: Path) -> list[Message]:
@@ -61,7 +62,7 @@ def submitted(session, people) -> KnowledgeProduct:
 
 
 def test_staff_publish_a_submitted_product_and_the_contributor_is_told(
-    login, people, session, submitted, data_dir: Path
+    app, login, people, session, submitted, data_dir: Path
 ) -> None:
     client = login(people.staff)
 
@@ -80,6 +81,7 @@ def test_staff_publish_a_submitted_product_and_the_contributor_is_told(
     assert product.published_at is not None
     assert outbox_actions(session, product.id)[-1] == "upsert"
     assert _audit(session, product.id)[-1] == "knowledge.product.published"
+    deliver_mail(app)
     [mail] = _mails(data_dir)
     assert mail["To"] == people.contributor.email
     assert "Ley de voluntariado" in mail["Subject"]
@@ -96,6 +98,7 @@ def test_publication_mail_is_written_in_the_contributors_language(
         login(people.staff), f"/knowledge/{submitted.id}/publish", {}, form_url="/knowledge/review"
     )
 
+    deliver_mail(app)
     [mail] = _mails(data_dir)
     html = next(p for p in mail.walk() if p.get_content_type() == "text/html")
     payload = html.get_payload(decode=True)
@@ -104,7 +107,7 @@ def test_publication_mail_is_written_in_the_contributors_language(
 
 
 def test_reject_needs_a_reason_which_reaches_the_contributor(
-    login, people, session, submitted, data_dir: Path
+    app, login, people, session, submitted, data_dir: Path
 ) -> None:
     client = login(people.staff)
     review = f"/knowledge/review/{submitted.id}"
@@ -113,6 +116,7 @@ def test_reject_needs_a_reason_which_reaches_the_contributor(
     reread(session)
     assert empty.status_code == 302
     assert session.get(KnowledgeProduct, submitted.id).status == "submitted"
+    deliver_mail(app)
     assert _mails(data_dir) == []
 
     form_post(
@@ -126,6 +130,7 @@ def test_reject_needs_a_reason_which_reaches_the_contributor(
     product = session.get(KnowledgeProduct, submitted.id)
     assert product.status == "rejected"
     assert product.rejection_reason == "Falta el texto completo de la ley."
+    deliver_mail(app)
     [mail] = _mails(data_dir)
     assert "Falta el texto completo de la ley." in _body(mail)
     assert f"/knowledge/{product.id}/edit" in _body(mail)
@@ -143,6 +148,7 @@ def test_decision_mail_goes_through_smtp_when_configured(
         login(people.staff), f"/knowledge/{submitted.id}/publish", {}, form_url="/knowledge/review"
     )
 
+    deliver_mail(app)
     [envelope] = smtp_server.messages
     assert envelope.rcpt_tos == [people.contributor.email]
     assert b"Ley de voluntariado" in envelope.content or b"=?utf-8?" in envelope.content

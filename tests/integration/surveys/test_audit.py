@@ -257,10 +257,12 @@ def test_answering_through_a_link_writes_no_audit_row(app, client, shipped) -> N
         assert len(session.scalars(select(AuditEvent)).all()) == before
 
 
-def test_a_mail_server_refusing_the_page_s_invitations_keeps_no_link_and_no_row(
+def test_a_mail_server_refusing_the_page_s_invitations_delays_the_mail_not_the_decision(
     app, client, auth
 ) -> None:
+    from portal.models import OutboxMessage
     from tests.integration.surveys.conftest import free_port
+    from tests.outbox_helpers import deliver_mail
 
     staff_login(app, auth)
     with database(app).transaction() as session:
@@ -275,8 +277,11 @@ def test_a_mail_server_refusing_the_page_s_invitations_keeps_no_link_and_no_row(
         data={"csrf_token": csrf_from(client, f"/surveys/campaigns/{campaign_id}")},
         follow_redirects=True,
     )
-    assert "The mail server refused." in page.get_data(as_text=True)
+    assert "Invitations sent: 1." in page.get_data(as_text=True)
+    assert deliver_mail(app).deferred == 1
     with database(app).transaction() as session:
-        assert session.scalars(select(InvitationLink)).first() is None
-        assert session.scalar(select(Invitation.sent_at)) is None
-    assert rows_of(app, "surveys.invitations_sent") == []
+        (link,) = session.scalars(select(InvitationLink)).all()
+        assert session.scalar(select(Invitation.sent_at)) is not None
+        (item,) = session.scalars(select(OutboxMessage)).all()
+        assert (item.state, item.idempotency_key) == ("queued", f"invitation-link:{link.id}")
+    assert len(rows_of(app, "surveys.invitations_sent")) == 1

@@ -11,6 +11,7 @@ from portal.db import database, utcnow
 from surveys import sending
 from surveys.models import Invitation, InvitationLink
 from tests.integration.surveys.builders import make_campaign, make_invitation
+from tests.outbox_helpers import deliver_mail
 
 
 def text_and_html(message) -> tuple[str, str]:
@@ -39,6 +40,7 @@ def test_invitations_go_out_in_each_invitees_language_with_a_base_url_link(
     )
     with app.test_request_context(base_url="http://evil.example"), database(app).transaction() as s:
         assert sending.send_invitations(s, None, campaign_id, valid_days=60, now=utcnow()) == 3
+    deliver_mail(app)
     assert len(smtp.messages) == 3
     french = smtp.to("ana@example.org")[0]
     title = shipped["volunteer_exit"].title
@@ -56,6 +58,7 @@ def test_the_mailed_link_opens_the_survey(app, smtp, client) -> None:
     campaign_id, _ = arrange_campaign(app, [{"email": "ana@example.org"}])
     with app.test_request_context(), database(app).transaction() as session:
         sending.send_invitations(session, None, campaign_id, valid_days=60, now=utcnow())
+    deliver_mail(app)
     text, _ = text_and_html(smtp.messages[0])
     path = re.search(r"https://portal\.example\.org(/s/[\w-]{43})", text).group(1)
     assert client.get(path).status_code == 302
@@ -72,6 +75,7 @@ def test_reminders_go_only_to_invitees_who_have_not_completed(app, smtp) -> None
         session.get(Invitation, ids[1]).started_at = utcnow()  # started, not completed
     with app.test_request_context(), database(app).transaction() as session:
         assert sending.send_reminders(session, None, campaign_id, valid_days=60, now=utcnow()) == 3
+    deliver_mail(app)
     assert sorted(m["To"] for m in smtp.messages) == [
         "p1@example.org",
         "p2@example.org",
@@ -90,6 +94,7 @@ def test_a_reminder_brings_a_new_link_and_the_first_one_still_works(app, smtp, c
     with app.test_request_context(), database(app).transaction() as session:
         sending.send_invitations(session, None, campaign_id, valid_days=60, now=utcnow())
         sending.send_reminders(session, None, campaign_id, valid_days=60, now=utcnow())
+    deliver_mail(app)
     links = [re.search(r"/s/[\w-]{43}", text_and_html(m)[0]).group(0) for m in smtp.messages]
     assert len(set(links)) == 2
     assert [app.test_client().get(link).status_code for link in links] == [302, 302]
@@ -113,6 +118,7 @@ def test_cli_invite_with_send_mails_the_links_it_writes(app, runner, smtp, tmp_p
         ]
     )
     assert result.exit_code == 0, result.output
+    deliver_mail(app)
     with links_file.open() as handle:
         links = {row["email"]: row["link"] for row in csv.DictReader(handle)}
     assert len(smtp.messages) == 2
@@ -131,10 +137,12 @@ def test_cli_reminders_skip_those_reminded_recently(app, runner, smtp) -> None:
         session.get(Invitation, ids[0]).reminded_at = utcnow()
     result = runner.invoke(args=["surveys", "send-reminders", str(campaign_id)])
     assert result.exit_code == 0, result.output
+    deliver_mail(app)
     assert [m["To"] for m in smtp.messages] == ["b@example.org"]
 
 
-def test_a_refusing_mail_server_records_no_link(app, runner) -> None:
+def test_a_refusing_mail_server_delays_the_reminder_and_keeps_its_link(app, runner) -> None:
+    from portal.models import OutboxMessage
     from tests.integration.surveys.conftest import free_port
 
     campaign_id, ids = arrange_campaign(app, [{"email": "a@example.org"}])
@@ -143,13 +151,22 @@ def test_a_refusing_mail_server_records_no_link(app, runner) -> None:
         session.get(Invitation, ids[0]).sent_at = utcnow()
         links_before = len(session.scalars(select(InvitationLink)).all())
     result = runner.invoke(args=["surveys", "send-reminders", str(campaign_id)])
-    assert result.exit_code == 1
+    assert result.exit_code == 0, result.output
+    counts = deliver_mail(app)
+    assert (counts.sent, counts.deferred, counts.failed) == (0, 1, 0)
     with database(app).transaction() as session:
-        assert len(session.scalars(select(InvitationLink)).all()) == links_before
-        assert session.get(Invitation, ids[0]).reminder_count == 0
+        # The reminder and its link are stored together; the mail waits for the server.
+        assert len(session.scalars(select(InvitationLink)).all()) == links_before + 1
+        assert session.get(Invitation, ids[0]).reminder_count == 1
+        (item,) = session.scalars(select(OutboxMessage)).all()
+        assert (item.state, item.attempts) == ("queued", 1)
+        assert item.last_error.startswith("ConnectionRefusedError")
 
 
-def test_cli_invite_with_a_refusing_mail_server_stores_nothing(app, runner, tmp_path) -> None:
+def test_cli_invite_with_a_refusing_mail_server_stores_the_links_and_queues_the_mail(
+    app, runner, tmp_path
+) -> None:
+    from portal.models import OutboxMessage
     from tests.integration.surveys.conftest import free_port
 
     with database(app).transaction() as session:
@@ -169,8 +186,9 @@ def test_cli_invite_with_a_refusing_mail_server_stores_nothing(app, runner, tmp_
             "--send",
         ]
     )
-    assert result.exit_code == 1
-    assert "nothing was stored" in result.output
-    assert not links_file.exists()
+    assert result.exit_code == 0, result.output
+    assert links_file.exists()
+    deliver_mail(app)
     with database(app).transaction() as session:
-        assert session.scalars(select(Invitation)).first() is None
+        assert len(session.scalars(select(Invitation)).all()) == 1
+        assert [item.state for item in session.scalars(select(OutboxMessage))] == ["queued"]

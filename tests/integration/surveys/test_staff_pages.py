@@ -11,6 +11,7 @@ from portal.models import AuditEvent
 from surveys.models import Campaign, Invitation
 from tests.conftest import csrf_from
 from tests.factories import make_user
+from tests.outbox_helpers import deliver_mail
 
 
 def staff_login(app, auth) -> None:
@@ -101,11 +102,14 @@ def test_a_good_roster_upload_adds_the_invitees_and_mail_goes_out_by_button(
         follow_redirects=True,
     )
     assert "Invitations sent: 2." in sent.get_data(as_text=True)
+    deliver_mail(app)
     assert sorted(m["To"] for m in smtp.messages) == ["a@example.org", "b@example.org"]
     token = csrf_from(client, f"/surveys/campaigns/{campaign_id}")
     client.post(f"/surveys/campaigns/{campaign_id}/send-invitations", data={"csrf_token": token})
+    deliver_mail(app)
     assert len(smtp.messages) == 2  # nobody is invited twice
     client.post(f"/surveys/campaigns/{campaign_id}/send-reminders", data={"csrf_token": token})
+    deliver_mail(app)
     assert len(smtp.messages) == 4
     page = client.get(f"/surveys/campaigns/{campaign_id}").get_data(as_text=True)
     assert "a@example.org" not in page  # progress shows counts, never who
