@@ -9,18 +9,24 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from portal import audit
 from portal.db import utcnow
 from portal.errors import InputError, NotFound
 from portal.markers import N_
-from portal.models import User
+from portal.models import OutboxMessage, User
 from surveys.definition_checks import from_dict
 from surveys.definition_files import latest, load_all
 from surveys.definition_snapshots import content_hash, to_dict
-from surveys.models import SURVEY_KEYS, Campaign, Invitation, SurveyDefinitionVersion
+from surveys.models import (
+    SURVEY_KEYS,
+    Campaign,
+    Invitation,
+    InvitationLink,
+    SurveyDefinitionVersion,
+)
 from surveys.questionnaire import SurveyDefinition, text_for
 
 OBJECT_TYPE = "survey_campaign"
@@ -200,10 +206,28 @@ def close_overdue_campaigns(session: Session, now: datetime) -> list[Campaign]:
     return [close_campaign(session, None, campaign_id, now=now) for campaign_id in overdue]
 
 
+def link_mail_key(link_id: int | None) -> str:
+    """The outbox key of the mail carrying one survey link: the link is mailed once at most."""
+    return f"invitation-link:{link_id}"
+
+
+def _forget_link_mails(session: Session, campaign_id: int) -> None:
+    # Queued, failed or sent mails of the campaign's links hold addresses and names: they go too.
+    link_ids = session.scalars(
+        select(InvitationLink.id)
+        .join(Invitation, Invitation.id == InvitationLink.invitation_id)
+        .where(Invitation.campaign_id == campaign_id)
+    ).all()
+    for start in range(0, len(link_ids), 500):
+        keys = [link_mail_key(link_id) for link_id in link_ids[start : start + 500]]
+        session.execute(delete(OutboxMessage).where(OutboxMessage.idempotency_key.in_(keys)))
+
+
 def purge_contacts(
     session: Session, actor: User | None, campaign_id: int, *, now: datetime | None = None
 ) -> int:
-    """Erase the invitees' contact data and unfinished answers of a closed campaign.
+    """Erase the invitees' contact data and unfinished answers of a closed campaign, and the mails
+    of its links still in the outbox.
 
     Counts stay: the invitations remain, without e-mail, name, nationality, age or saved answers
     (responses already hold the derived groups they need). Returns how many were purged.
@@ -224,6 +248,7 @@ def purge_contacts(
         .execution_options(synchronize_session=False)
     )
     count = int(result.rowcount or 0)  # type: ignore[attr-defined]
+    _forget_link_mails(session, campaign.id)
     campaign.contacts_purged_at = now or utcnow()
     session.flush()
     audit.record(

@@ -19,7 +19,13 @@ from portal.db import utcnow
 from portal.errors import InputError
 from portal.markers import N_
 from portal.models import User
-from surveys.campaigns import OBJECT_TYPE, accepts_answers, campaign_definition, get_campaign
+from surveys.campaigns import (
+    OBJECT_TYPE,
+    accepts_answers,
+    campaign_definition,
+    get_campaign,
+    link_mail_key,
+)
 from surveys.invitations import hash_token, issue_links
 from surveys.models import Invitation, InvitationLink
 from surveys.questionnaire import text_for
@@ -40,7 +46,7 @@ def _queue(session: Session, template: str, invitation: Invitation, token: str) 
     )
     mail.queue_once(
         session,
-        f"invitation-link:{link_id}",
+        link_mail_key(link_id),
         template,
         invitation.contact_email or "",
         invitation.locale or "en",

@@ -99,6 +99,30 @@ def test_purge_contacts_of_an_open_campaign_is_refused_and_of_a_closed_one_done(
         assert session.scalar(select(func.count()).select_from(Invitation)) == 1
 
 
+def test_purging_contacts_also_removes_the_campaigns_mails_from_the_outbox(app, runner) -> None:
+    from portal import mail
+    from portal.models import OutboxMessage
+    from surveys.sending import send_invitations
+
+    with app.app_context(), database(app).transaction() as session:
+        campaign = make_campaign(session)
+        make_invitation(session, campaign, email="private.person@example.org")
+        make_invitation(session, campaign)
+        send_invitations(session, None, campaign.id, valid_days=60)
+        mail.queue(session, "password_reset", "someone.else@example.org", "en", link="https://x")
+        campaign_id = campaign.id
+    with database(app).transaction() as session:
+        assert session.scalar(select(func.count()).select_from(OutboxMessage)) == 3
+    runner.invoke(args=["surveys", "campaign-close", str(campaign_id)])
+    done = runner.invoke(args=["surveys", "purge-contacts", str(campaign_id)])
+    assert done.exit_code == 0, done.output
+    with database(app).transaction() as session:
+        # The invitees' addresses and names leave the outbox too; other mail stays.
+        assert session.scalars(select(OutboxMessage.recipient)).all() == [
+            "someone.else@example.org"
+        ]
+
+
 def test_the_periodic_run_closes_overdue_campaigns_and_purges_when_due(app, runner) -> None:
     app.config["PORTAL_PURGE_CONTACTS_DAYS"] = 0
     with database(app).transaction() as session:
