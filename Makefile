@@ -47,7 +47,9 @@ run: install
 	$(FLASK) db upgrade
 	$(FLASK) portal demo
 	$(FLASK) knowledge reindex
-	@echo "Serving the UNV Results Portal at http://127.0.0.1:$(PORT)"
+	@echo "Serving the UNV Results Portal at http://127.0.0.1:$(PORT) (web and mail worker)"
+	BASE_URL=http://127.0.0.1:$(PORT) $(FLASK) portal worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	BASE_URL=http://127.0.0.1:$(PORT) $(BIN)/gunicorn --workers 2 --threads 4 \
 		--bind 127.0.0.1:$(PORT) --access-logfile - wsgi:app
 

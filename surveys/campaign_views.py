@@ -23,7 +23,6 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from werkzeug.wrappers import Response
 
-from portal import mail
 from portal.auth.enforce import require
 from portal.auth.forms import ConfirmForm
 from portal.db import database, db_session
@@ -119,8 +118,6 @@ def _act(campaign_id: int, act: Callable[[], object], message: str) -> Response:
         abort(404)
     except InputError as error:
         return _refused(campaign_id, error.translated())
-    except mail.MailError:
-        return _refused(campaign_id, _("The mail server refused."))
     counted = isinstance(outcome, int) and not isinstance(outcome, bool)
     return _back(campaign_id, message % {"count": outcome} if counted else message, "success")
 
@@ -153,7 +150,7 @@ def campaign_send_invitations(campaign_id: int) -> Response:
         lambda: sending.send_invitations(
             db_session(), acting_user(), campaign_id, valid_days=invitation_days()
         ),
-        _("Invitations sent: %(count)s."),
+        _("Invitations queued for sending: %(count)s."),
     )
 
 
@@ -165,7 +162,7 @@ def campaign_send_reminders(campaign_id: int) -> Response:
         lambda: sending.send_reminders(
             db_session(), acting_user(), campaign_id, valid_days=invitation_days()
         ),
-        _("Reminders sent: %(count)s."),
+        _("Reminders queued for sending: %(count)s."),
     )
 
 

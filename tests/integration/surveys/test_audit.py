@@ -277,7 +277,7 @@ def test_a_mail_server_refusing_the_page_s_invitations_delays_the_mail_not_the_d
         data={"csrf_token": csrf_from(client, f"/surveys/campaigns/{campaign_id}")},
         follow_redirects=True,
     )
-    assert "Invitations sent: 1." in page.get_data(as_text=True)
+    assert "Invitations queued for sending: 1." in page.get_data(as_text=True)
     assert deliver_mail(app).deferred == 1
     with database(app).transaction() as session:
         (link,) = session.scalars(select(InvitationLink)).all()

@@ -101,7 +101,7 @@ def test_a_good_roster_upload_adds_the_invitees_and_mail_goes_out_by_button(
         data={"csrf_token": token},
         follow_redirects=True,
     )
-    assert "Invitations sent: 2." in sent.get_data(as_text=True)
+    assert "Invitations queued for sending: 2." in sent.get_data(as_text=True)
     deliver_mail(app)
     assert sorted(m["To"] for m in smtp.messages) == ["a@example.org", "b@example.org"]
     token = csrf_from(client, f"/surveys/campaigns/{campaign_id}")
