@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
@@ -11,10 +10,9 @@ from typing import Any
 from flask import Flask, current_app, g
 from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.orm import DeclarativeBase, Session, SessionTransaction, sessionmaker
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
-log = logging.getLogger(__name__)
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -94,8 +92,6 @@ class Database:
         self.url = url
         self.engine = make_engine(url)
         self.sessionmaker = sessionmaker(self.engine, expire_on_commit=False)
-        event.listen(self.sessionmaker, "after_commit", _run_after_commit)
-        event.listen(self.sessionmaker, "after_transaction_end", _drop_after_commit)
 
     @property
     def backend(self) -> str:
@@ -153,37 +149,6 @@ def db_session() -> Session:
         g.db_session = database().sessionmaker()
     session: Session = g.db_session
     return session
-
-
-_AFTER_COMMIT = "portal_after_commit"
-
-
-def after_commit(session: Session, callback: Callable[[], None]) -> None:
-    """Run `callback` once `session`'s transaction has committed (never if it rolls back).
-
-    For work that must not announce what was not stored, such as decision mails. The same for a
-    request, a command or a test: the callback belongs to the transaction, not to the door.
-    """
-    if not session.in_transaction():
-        session.begin()  # the callback belongs to this transaction, even before any statement
-    session.info.setdefault(_AFTER_COMMIT, []).append(callback)
-
-
-def _run_after_commit(session: Session) -> None:
-    if session.in_nested_transaction():
-        return  # a savepoint was released: the transaction itself has not committed yet
-    for callback in session.info.pop(_AFTER_COMMIT, []):
-        try:
-            callback()
-        except Exception:
-            # The change is stored; what follows it must not turn into an error for it.
-            log.exception("work after a commit failed")
-
-
-def _drop_after_commit(session: Session, transaction: SessionTransaction) -> None:
-    # After a commit the list is already gone; after a rollback or close it is dropped unrun.
-    if transaction.parent is None:
-        session.info.pop(_AFTER_COMMIT, None)
 
 
 def create_schema(app: Flask) -> None:
