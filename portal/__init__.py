@@ -80,6 +80,14 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         permissions.can_decide_account_requests,
         80,
     )
+    navigation.register(
+        app,
+        "auth.organisation_list",
+        _l("Organisations"),
+        permissions.can_merge_organisations,
+        82,
+    )
+    navigation.register(app, "portal.outbox_page", _l("Outgoing mail"), permissions.is_staff, 84)
 
     _init_features(app)
     return app
