@@ -29,8 +29,8 @@ class IndicatorSpec(TypedDict):
     organisation_id: NotRequired[int]  # restrict the figure to one organisation's answers
 
 
-class IndicatorFigure(TypedDict):
-    """A provider's answer for one indicator and year (or one breakdown group of it)."""
+class _Counts(TypedDict):
+    """What every figure carries: its value and the counts behind it (shared by the types below)."""
 
     value: float | None
     suppressed: bool
@@ -40,18 +40,23 @@ class IndicatorFigure(TypedDict):
     excluded: NotRequired[dict[str, int] | None]
     ci95: NotRequired[Ci95 | None]
     parts: NotRequired[Parts | None]
-    suppression: NotRequired[str | None]
-    no_data: NotRequired[bool]  # nobody answered: nothing to show (beside any suppression)
     invited: NotRequired[int | None]
     completed: NotRequired[int | None]
     response_rate: NotRequired[float | None]
+    no_data: NotRequired[bool]  # nobody answered: nothing to show (beside any suppression)
+
+
+class IndicatorFigure(_Counts):
+    """A provider's answer for one indicator and year (or one breakdown group of it)."""
+
+    suppression: NotRequired[str | None]
     breakdown: NotRequired[dict[str, IndicatorFigure]]
     source_note: NotRequired[str]
     entered_at: NotRequired[str]
     organisation_id: NotRequired[int]  # the organisation the figure is restricted to
 
 
-class ShownFigure(TypedDict):
+class ShownFigure(_Counts):
     """A figure as published: its numbers only when it is not suppressed, else why it is.
 
     `no_data` (present only when true) marks where there is no figure at all (nothing answered,
@@ -59,19 +64,7 @@ class ShownFigure(TypedDict):
     both.
     """
 
-    value: float | None
-    suppressed: bool
-    numerator: NotRequired[int | None]
-    valid_n: NotRequired[int | None]
-    excluded_n: NotRequired[int | None]
-    excluded: NotRequired[dict[str, int] | None]
-    ci95: NotRequired[Ci95 | None]
-    parts: NotRequired[Parts | None]
-    invited: NotRequired[int | None]
-    completed: NotRequired[int | None]
-    response_rate: NotRequired[float | None]
     suppression: NotRequired[str]
-    no_data: NotRequired[bool]
 
 
 class BreakdownCell(ShownFigure):
