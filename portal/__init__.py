@@ -15,7 +15,10 @@ from flask_wtf.csrf import CSRFProtect
 
 from portal.settings import SettingsError
 
-ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = Path(__file__).resolve().parent
+#: A source checkout (pyproject.toml beside the package) keeps its instance folder in the checkout;
+#: an installed package uses ./instance unless PORTAL_INSTANCE says otherwise.
+ROOT = PACKAGE.parent if (PACKAGE.parent / "pyproject.toml").is_file() else Path.cwd()
 
 csrf = CSRFProtect()
 login_manager = LoginManager()
@@ -50,8 +53,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app = Flask(
         __name__,
         instance_path=str(instance_path),
-        template_folder=str(ROOT / "templates"),
-        static_folder=str(ROOT / "static"),
+        template_folder=str(PACKAGE / "templates"),
+        static_folder=str(PACKAGE / "static"),
     )
     app.config.update(load_settings(instance_path, overrides))
     logs.init_app(app)  # first, so that everything after logs through the one configuration

@@ -17,7 +17,7 @@ from portal.auth import accounts, organisations, tokens
 from portal.db import database
 from portal.errors import InputError, NotFound
 
-ROOT = Path(__file__).resolve().parent.parent
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 db_cli = AppGroup("db", help="Database migrations.")
 portal_cli = AppGroup("portal", help="Organisations, accounts, tokens and demo data.")
@@ -39,7 +39,7 @@ def alembic_config(url: str) -> Any:
     from alembic.config import Config
 
     config = Config()
-    config.set_main_option("script_location", str(ROOT / "migrations"))
+    config.set_main_option("script_location", str(MIGRATIONS))
     # Revision files start with their date, so the folder lists them in the order they were made.
     config.set_main_option("file_template", "%%(year)d_%%(month).2d_%%(day).2d_%%(rev)s_%%(slug)s")
     config.attributes["database_url"] = url

@@ -32,8 +32,8 @@ def _extracted() -> set[str]:
         ("portal/**.py", "python"),
         ("surveys/**.py", "python"),
         ("knowledge/**.py", "python"),
-        ("templates/**.html", "jinja2"),
-        ("templates/**.txt", "jinja2"),
+        ("portal/templates/**.html", "jinja2"),
+        ("portal/templates/**.txt", "jinja2"),
     ]
     ids: set[str] = set()
     for _file, _line, message, _comments, _context in extract_from_dir(
@@ -92,7 +92,7 @@ def _has_words(text: str) -> bool:
 
 @pytest.mark.parametrize(
     "template",
-    sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "templates").rglob("*.html")),
+    sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "portal" / "templates").rglob("*.html")),
 )
 def test_template_has_no_unmarked_visible_text(template: str) -> None:
     source = (ROOT / template).read_text(encoding="utf-8")
