@@ -36,9 +36,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         limits,
         logs,
         navigation,
+        operations_cli,
         routing,
         security,
         views,
+        worker,
     )
     from portal.auth import permissions
     from portal.auth import views as auth_views
@@ -71,6 +73,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     navigation.init_app(app)
     labels.init_app(app)
     cli.init_app(app)
+    operations_cli.init_app(app)
+    worker.init_app(app)
 
     app.register_blueprint(views.bp)
     app.register_blueprint(auth_views.bp)

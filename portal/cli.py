@@ -129,65 +129,6 @@ def demo() -> None:
     click.echo(accounts_text)
 
 
-@portal_cli.command("worker")
-@click.option("--once", is_flag=True, help="deliver what is due now, then exit")
-@click.option(
-    "--interval", type=float, default=5.0, show_default=True, help="seconds between rounds"
-)
-def worker_command(once: bool, interval: float) -> None:
-    """Deliver queued mail (until stopped by SIGTERM or SIGINT, unless --once)."""
-    import signal
-    import threading
-
-    from portal import worker
-    from portal.mail import mailer_for
-
-    mailer = mailer_for(current_app.config)
-    if once:
-        counts = worker.deliver_all_due(database(), mailer)
-        click.echo(f"{counts.sent} sent, {counts.deferred} deferred, {counts.failed} failed")
-        return
-    stop = threading.Event()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, lambda _signum, _frame: stop.set())
-    worker.run(database(), mailer, stop, interval=interval)
-
-
-outbox_cli = AppGroup("outbox", help="Mail waiting to be delivered, or failed.")
-portal_cli.add_command(outbox_cli)
-
-
-@outbox_cli.command("list")
-@click.option("--failed", is_flag=True, help="only the items that failed for good")
-def outbox_list(failed: bool) -> None:
-    """One line per queued or failed item: id, kind, recipient, attempts, next attempt, error."""
-    from portal import outbox
-
-    with command_transaction() as session:
-        items = outbox.waiting_or_failed(session, failed_only=failed)
-        for item in items:
-            when = outbox.next_attempt(item)
-            next_at = when.isoformat(timespec="seconds") if when else "-"
-            click.echo(
-                f"{item.id}\t{item.kind}\t{item.recipient}\t{item.attempts}\t{next_at}\t"
-                f"{item.last_error or '-'}"
-            )
-
-
-@outbox_cli.command("retry")
-@click.argument("ids", nargs=-1, type=int)
-@click.option("--all", "every", is_flag=True, help="every deferred or failed item")
-def outbox_retry(ids: tuple[int, ...], every: bool) -> None:
-    """Make deferred or failed items due now."""
-    from portal import outbox
-
-    if every == bool(ids):
-        raise click.UsageError("give either --all or one or more item ids")
-    with command_transaction() as session:
-        retried = outbox.retry(session, None, None if every else list(ids))
-    click.echo(f"{len(retried)} item(s) due now")
-
-
 def register_demo_loader(app: Flask, loader: Callable[[Session, Flask], None]) -> None:
     """A feature adds its part of the demo data (called in registration order)."""
     app.extensions.setdefault("portal_demo_loaders", []).append(loader)

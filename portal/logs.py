@@ -57,10 +57,12 @@ def request_id() -> str:
 
 
 class RequestIdFilter(logging.Filter):
-    """Stamps every record with the id of the request it was made during."""
+    """Stamps every record with the id of the request it was made during (a record made outside
+    the request, such as the server's access line, may bring the id along itself)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        record.request_id = request_id()
+        if has_request_context() or not isinstance(getattr(record, "request_id", None), str):
+            record.request_id = request_id()
         return True
 
 

@@ -1,5 +1,5 @@
-"""Organisations, their offices, user accounts, API tokens, account requests, the audit log and the
-mail outbox."""
+"""Organisations, their offices, user accounts, API tokens, account requests, the audit log, the
+mail outbox, and the worker's heartbeats and scheduled jobs."""
 
 from __future__ import annotations
 
@@ -183,3 +183,28 @@ class OutboxMessage(Base):
     claim_token: Mapped[str | None] = mapped_column(String(32))
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_error: Mapped[str | None] = mapped_column(String(300))
+
+
+class WorkerHeartbeat(Base):
+    """The last sign of life of the worker of one node (health reads it)."""
+
+    __tablename__ = "worker_heartbeat"
+
+    node: Mapped[str] = mapped_column(String(100), primary_key=True)
+    pid: Mapped[int] = mapped_column(Integer)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    beat_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ScheduledJob(Base):
+    """A recurring job's next run; a worker claims a run by moving `next_run_at` forward, so among
+    any number of workers and nodes exactly one runs each occurrence."""
+
+    __tablename__ = "scheduled_job"
+
+    name: Mapped[str] = mapped_column(String(60), primary_key=True)
+    next_run_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_outcome: Mapped[str | None] = mapped_column(String(300))
+    last_failed: Mapped[bool] = mapped_column(default=False)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import socket
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -109,6 +110,13 @@ SETTINGS: tuple[Setting, ...] = (
         "json or text; default: text in debug or test mode, else json",
     ),
     Setting("PORTAL_LOG_LEVEL", _str, "INFO", "lowest level logged: DEBUG, INFO, WARNING or ERROR"),
+    Setting("PORTAL_NODE", _str, None, "this node's name in worker heartbeats; default host name"),
+    Setting(
+        "PORTAL_MIN_FREE_MB",
+        _int,
+        500,
+        "free space under PORTAL_DATA_DIR below which health degrades",
+    ),
 )
 
 LOG_FORMATS = ("json", "text")
@@ -152,6 +160,8 @@ def load_settings(
 def _fill_instance_defaults(instance_path: Path, resolved: dict[str, Any]) -> None:
     if not resolved["DATABASE_URL"]:
         resolved["DATABASE_URL"] = f"sqlite:///{instance_path / 'portal.db'}"
+    if not resolved["PORTAL_NODE"]:
+        resolved["PORTAL_NODE"] = socket.gethostname()[:100]
     if not resolved["PORTAL_DATA_DIR"]:
         resolved["PORTAL_DATA_DIR"] = str(instance_path)
     if not resolved["SECRET_KEY"]:

@@ -10,15 +10,17 @@ claim skips rows other workers hold (SKIP LOCKED); on SQLite one writer claims a
 from __future__ import annotations
 
 import logging
-import threading
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from flask import Flask
 from sqlalchemy import and_, delete, or_, select
+from sqlalchemy.orm import Session
 
-from portal.db import Database, utcnow
-from portal.mail import Mail, Mailer, Outcome
+from portal import background, schedule
+from portal.db import Database, database, utcnow
+from portal.mail import Mail, Mailer, Outcome, mailer_for
 from portal.models import OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -152,19 +154,20 @@ def forget_sent(database: Database, now: datetime | None = None) -> int:
     return int(getattr(result, "rowcount", 0) or 0)
 
 
-def run(
-    database: Database, mailer: Mailer, stop: threading.Event, *, interval: float = 5.0
-) -> None:
-    """Deliver until `stop` is set, waiting `interval` seconds between rounds that found nothing."""
-    log.info("worker started")
-    while not stop.is_set():
-        try:
-            counts = deliver_all_due(database, mailer)
-            forget_sent(database)
-        except Exception:
-            # A database that is briefly away must not end the worker; the next round tries again.
-            log.exception("a worker round failed")
-            counts = Counts()
-        if counts.claimed == 0:
-            stop.wait(interval)
-    log.info("worker stopped")
+def forget_sent_job(session: Session, now: datetime) -> str:
+    """The daily job: delete delivered items older than KEEP_SENT."""
+    result = session.execute(
+        delete(OutboxMessage).where(
+            OutboxMessage.state == "sent", OutboxMessage.sent_at < now - KEEP_SENT
+        )
+    )
+    return f"{int(getattr(result, 'rowcount', 0) or 0)} delivered mail(s) forgotten"
+
+
+def init_app(app: Flask) -> None:
+    """The worker's core tasks: deliver due mail, then run the scheduled jobs that are due."""
+    background.register_task(
+        app, "mail", lambda app: deliver_all_due(database(app), mailer_for(app.config)).claimed
+    )
+    schedule.register_job(app, "mail.forget_sent", timedelta(days=1), forget_sent_job)
+    background.register_task(app, "schedule", schedule.run_due_jobs)
