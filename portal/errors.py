@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import logging
 from typing import Any
 
@@ -10,6 +11,8 @@ from flask_babel import gettext, lazy_gettext
 from flask_wtf.csrf import CSRFError
 from markupsafe import escape
 from werkzeug.exceptions import HTTPException
+
+from portal.markers import N_
 
 log = logging.getLogger(__name__)
 
@@ -93,5 +96,27 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(Exception)
     def _unexpected(error: Exception) -> Any:
         # The traceback goes to the log; the page and the JSON say nothing of the internals.
+        if out_of_space(error):
+            log.critical("out of storage space on %s %s", request.method, request.path)
+            return error_response(503, gettext(STORAGE_FULL))
         log.exception("unhandled error on %s %s", request.method, request.path)
         return error_response(500)
+
+
+STORAGE_FULL = N_(
+    "The portal has run out of storage space, so nothing was saved. "
+    "Please try again later; the operators have been alerted."
+)
+
+
+def out_of_space(error: BaseException) -> bool:
+    """A full disk, whether the file system (ENOSPC) or SQLite ("database or disk is full")
+    reports it, anywhere in the chain of causes."""
+    seen: BaseException | None = error
+    while seen is not None:
+        if isinstance(seen, OSError) and seen.errno in (errno.ENOSPC, errno.EDQUOT):
+            return True
+        if "database or disk is full" in str(seen) or "No space left on device" in str(seen):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False

@@ -76,6 +76,12 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("PORTAL_INVITATION_DAYS", _int, 60, "days an invitation link stays valid"),
     Setting(
+        "PORTAL_REMINDER_DAYS",
+        _int,
+        7,
+        "days between automatic reminders to invitees who have not answered (0: none)",
+    ),
+    Setting(
         "PORTAL_FEATURES",
         _list,
         ["surveys", "knowledge"],

@@ -12,7 +12,7 @@ from portal.results.providers import register_provider
 
 
 def init_app(app: Flask) -> None:
-    from surveys import campaign_views, views  # noqa: F401 - campaign_views adds its routes to bp
+    from surveys import campaign_views, jobs, views  # noqa: F401 - campaign_views adds routes to bp
     from surveys.cli import surveys_cli
     from surveys.demo import load_demo
     from surveys.indicators import SURVEY_OF_SOURCE, declared_questions, provider_for
@@ -31,3 +31,4 @@ def init_app(app: Flask) -> None:
         )
     register_demo_loader(app, load_demo)
     register_merge_handler(app, "surveys", merge_organisation_rows)
+    jobs.init_app(app)

@@ -18,3 +18,8 @@ def global_south_flag() -> str:
 def purge_contacts_days() -> int:
     """How many days after closing a campaign's contact data are erased."""
     return int(current_app.config["PORTAL_PURGE_CONTACTS_DAYS"])
+
+
+def reminder_days() -> int:
+    """Days between the worker's automatic reminders (0: it sends none)."""
+    return int(current_app.config["PORTAL_REMINDER_DAYS"])
