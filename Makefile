@@ -47,11 +47,8 @@ run: install
 	$(FLASK) db upgrade
 	$(FLASK) portal demo
 	$(FLASK) knowledge reindex
-	@echo "Serving the UNV Results Portal at http://127.0.0.1:$(PORT) (web and mail worker)"
-	BASE_URL=http://127.0.0.1:$(PORT) $(FLASK) portal worker & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	BASE_URL=http://127.0.0.1:$(PORT) $(BIN)/gunicorn --workers 2 --threads 4 \
-		--bind 127.0.0.1:$(PORT) --access-logfile - wsgi:app
+	@echo "Serving the UNV Results Portal at http://127.0.0.1:$(PORT) (web server and worker)"
+	BASE_URL=http://127.0.0.1:$(PORT) $(FLASK) portal serve --host 127.0.0.1 --port $(PORT)
 
 test: install-test
 	$(BIN)/python -m pytest -n 2

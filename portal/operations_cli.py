@@ -24,10 +24,16 @@ outbox_cli = AppGroup("outbox", help="Mail waiting to be delivered, or failed.")
 @click.option("--port", type=int, default=lambda: int(os.environ.get("PORT", "5000")))
 @click.option("--threads", type=int, default=8, show_default=True, help="request threads")
 @click.option("--no-worker", is_flag=True, help="the worker runs as its own service")
-def serve_command(host: str, port: int, threads: int, no_worker: bool) -> None:
+@click.option(
+    "--worker-interval", type=float, default=5.0, show_default=True, help="seconds between rounds"
+)
+def serve_command(
+    host: str, port: int, threads: int, no_worker: bool, worker_interval: float
+) -> None:
     """The production server (waitress) and, unless --no-worker, the worker beside it."""
     info = click.get_current_context().find_object(ScriptInfo)
-    command = None if no_worker else serve.worker_command(info.app_import_path if info else None)
+    app_path = info.app_import_path if info else None
+    command = None if no_worker else serve.worker_command(app_path, worker_interval)
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     serve.serve(app, serve.ServeOptions(host, port, threads, command))
 

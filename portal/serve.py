@@ -158,7 +158,7 @@ def serve(app: Flask, options: ServeOptions) -> None:
             supervisor.stop()
 
 
-def worker_command(app_import_path: str | None) -> list[str]:
+def worker_command(app_import_path: str | None, interval: float) -> list[str]:
     """The command line of this app's worker: the same interpreter and the same app."""
     return [
         sys.executable,
@@ -168,4 +168,6 @@ def worker_command(app_import_path: str | None) -> list[str]:
         app_import_path or "portal:create_app",
         "portal",
         "worker",
+        "--interval",
+        str(interval),
     ]
