@@ -36,14 +36,15 @@ class Job:
     name: str
     every: timedelta
     run: JobRun
+    title: str  # an English message id (N_), shown to staff translated
 
 
-def register_job(app: Flask, name: str, every: timedelta, run: JobRun) -> None:
+def register_job(app: Flask, name: str, every: timedelta, run: JobRun, title: str) -> None:
     """Run `run` every `every` (the first time on the worker's first round)."""
     jobs: dict[str, Job] = app.extensions.setdefault(_JOBS, {})
     if name in jobs:
         raise ValueError(f"scheduled job {name} registered twice")
-    jobs[name] = Job(name, every, run)
+    jobs[name] = Job(name, every, run, title)
 
 
 def registered_jobs(app: Flask) -> list[Job]:
@@ -96,6 +97,12 @@ def _run(db: Database, job: Job, now: datetime) -> None:
             .values(last_finished_at=utcnow(), last_outcome=outcome[:300], last_failed=failed)
         )
     log.info("scheduled job %s: %s", job.name, outcome)
+
+
+def job_states(app: Flask, session: Session) -> list[tuple[Job, ScheduledJob | None]]:
+    """Each registered job with its stored state (None before its first run), for staff."""
+    stored = {row.name: row for row in session.scalars(select(ScheduledJob))}
+    return [(job, stored.get(job.name)) for job in registered_jobs(app)]
 
 
 def failed_jobs(session: Session) -> list[str]:

@@ -20,12 +20,12 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from portal import outbox
+from portal import background, outbox, schedule
 from portal.auth.blueprint import me
 from portal.auth.enforce import public, require
 from portal.auth.forms import ConfirmForm
 from portal.auth.permissions import is_staff
-from portal.db import db_session
+from portal.db import db_session, utcnow
 from portal.errors import InputError, NotFound
 from portal.i18n import LANGUAGES
 
@@ -70,11 +70,14 @@ def robots() -> Response:
 @bp.get("/admin/outbox")
 @require(is_staff)
 def outbox_page() -> str:
-    items = outbox.waiting_or_failed(db_session())
+    session = db_session()
+    items = outbox.waiting_or_failed(session)
     return render_template(
         "portal/outbox.html",
         items=[(item, outbox.next_attempt(item)) for item in items],
         state_labels=STATE_LABELS,
+        workers=background.worker_states(session, utcnow()),
+        jobs=schedule.job_states(current_app._get_current_object(), session),  # type: ignore[attr-defined]
     )
 
 

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from portal import background, schedule
 from portal.db import Database, database, utcnow
 from portal.mail import Mail, Mailer, Outcome, mailer_for
+from portal.markers import N_
 from portal.models import OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -169,5 +170,11 @@ def init_app(app: Flask) -> None:
     background.register_task(
         app, "mail", lambda app: deliver_all_due(database(app), mailer_for(app.config)).claimed
     )
-    schedule.register_job(app, "mail.forget_sent", timedelta(days=1), forget_sent_job)
+    schedule.register_job(
+        app,
+        "mail.forget_sent",
+        timedelta(days=1),
+        forget_sent_job,
+        N_("Forget delivered mail after 30 days"),
+    )
     background.register_task(app, "schedule", schedule.run_due_jobs)

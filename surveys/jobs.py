@@ -9,6 +9,7 @@ from flask import Flask
 from sqlalchemy.orm import Session
 
 from portal import schedule
+from portal.markers import N_
 from surveys import campaigns, sending
 from surveys.config import invitation_days, purge_contacts_days, reminder_days
 
@@ -38,5 +39,17 @@ def reminders(session: Session, now: datetime) -> str:
 
 
 def init_app(app: Flask) -> None:
-    schedule.register_job(app, "surveys.housekeeping", HOUSEKEEPING_EVERY, housekeeping)
-    schedule.register_job(app, "surveys.reminders", REMINDERS_EVERY, reminders)
+    schedule.register_job(
+        app,
+        "surveys.housekeeping",
+        HOUSEKEEPING_EVERY,
+        housekeeping,
+        N_("Close campaigns past their closing date and erase contact data that is due"),
+    )
+    schedule.register_job(
+        app,
+        "surveys.reminders",
+        REMINDERS_EVERY,
+        reminders,
+        N_("Remind invitees who have not answered"),
+    )

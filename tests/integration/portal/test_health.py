@@ -48,8 +48,9 @@ def test_failed_mail_and_a_failed_job_are_reported(app, client) -> None:
     def broken(_session, _now) -> str:
         raise RuntimeError("no")
 
-    schedule.register_job(app, "test.broken", timedelta(hours=1), broken)
-    assert schedule.run_due_jobs(app) >= 1
+    schedule.register_job(app, "test.broken", timedelta(hours=1), broken, "Broken")
+    with app.app_context():
+        assert schedule.run_due_jobs(app) >= 1
     body = _health(client)[1]
     assert body["mail"] == {"status": "failures", "waiting": 1, "failed": 1}
     assert body["jobs"] == {"status": "failures", "failed": ["test.broken"]}

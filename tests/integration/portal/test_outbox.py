@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from portal import mail, worker
+from portal import background, mail, schedule, worker
 from portal.db import database, utcnow
 from portal.mail import mailer_for
 from portal.models import AuditEvent, OutboxMessage
@@ -211,3 +211,20 @@ def test_the_page_refuses_a_retry_without_csrf_and_of_an_unknown_item(app, sessi
     assert client.post("/admin/outbox/1/retry").status_code == 400
     token = csrf_from(client, "/admin/outbox")
     assert client.post("/admin/outbox/99/retry", data={"csrf_token": token}).status_code == 404
+
+
+def test_the_page_shows_the_workers_and_the_scheduled_jobs(app, session) -> None:
+    client, _staff = _staff_client(app, session)
+    before = client.get("/admin/outbox", headers={"Accept-Language": "fr"}).get_data(as_text=True)
+    assert "Aucun processus de travail n’a encore tourné" in before
+    assert before.count("au prochain passage du processus de travail") == len(
+        schedule.registered_jobs(app)
+    )
+
+    background.beat(app, utcnow())
+    with app.app_context():
+        schedule.run_due_jobs(app)
+    page = client.get("/admin/outbox").get_data(as_text=True)
+    assert f"Worker on {app.config['PORTAL_NODE']}" in page and "running" in page
+    assert "Remind invitees who have not answered" in page
+    assert page.count("Completed") == len(schedule.registered_jobs(app))
