@@ -28,6 +28,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app; nothing here migrates, sleeps or calls the network."""
     from portal import (
         api,
+        backup_cli,
         cli,
         db,
         errors,
@@ -71,6 +72,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     navigation.init_app(app)
     labels.init_app(app)
     cli.init_app(app)
+    backup_cli.init_app(app)
 
     app.register_blueprint(views.bp)
     app.register_blueprint(auth_views.bp)
