@@ -56,8 +56,11 @@ def restore_backup(database: Database, data_dir: Path, backup: Path) -> RestoreS
     """Restore the backup folder `backup` into the empty `database` and `data_dir/files`."""
     import_models()
     manifest = fmt.read_manifest(backup)
-    tables = _check_manifest(manifest)
-    verify_checksums(backup, manifest)
+    try:
+        tables = _check_manifest(manifest)
+        verify_checksums(backup, manifest)
+    except (KeyError, TypeError, AttributeError) as error:
+        raise fmt.BackupError(f"{backup / fmt.MANIFEST}: malformed ({error!r})") from None
     files_dir = data_dir / "files"
     if files_dir.exists() and any(p.is_file() for p in files_dir.rglob("*")):
         raise fmt.BackupError(f"{files_dir}: holds files already; restore into an empty instance")

@@ -49,6 +49,8 @@ PG = pytest.param(
     ],
 )
 BACKENDS = ["sqlite", PG]
+# Each test builds a populated instance (campaign, products with extracted PDFs): seconds each.
+pytestmark = pytest.mark.slow
 
 MakeInstance = Callable[..., Flask]
 
@@ -171,7 +173,6 @@ def data_dir(app: Flask) -> Path:
     return Path(app.config["PORTAL_DATA_DIR"])
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("target_backend", BACKENDS)
 @pytest.mark.parametrize("source_backend", BACKENDS)
 def test_a_restored_instance_equals_its_source_table_by_table_and_byte_by_byte(
@@ -272,6 +273,9 @@ def test_a_backup_at_another_revision_or_of_another_format_is_refused(
         ({"alembic_revision": "0001"}, "the backup is at revision 0001, this code at "),
         ({"version": 99}, "backup format version 99"),
         ({"sha256": manifest["sha256"] | {"../escape": "0"}}, "unsafe path '../escape'"),
+        ({"tables": [{"name": "organisation"}]}, "tables do not match this code"),
+        ({"tables": [{"name": e["name"]} for e in manifest["tables"]]}, "columns of table "),
+        ({"sha256": 7}, "manifest.json: malformed"),
     ]:
         path.write_text(json.dumps(manifest | change))
         with pytest.raises(BackupError, match=message):
@@ -348,7 +352,6 @@ def test_a_database_not_at_the_code_revision_is_not_backed_up(
     assert not (tmp_path / "backup").exists()
 
 
-@pytest.mark.slow
 def test_the_commands_back_up_and_restore_and_print_counts_only(
     make_instance: MakeInstance, tmp_path: Path
 ) -> None:
