@@ -28,6 +28,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app; nothing here migrates, sleeps or calls the network."""
     from portal import (
         api,
+        backup_cli,
         cli,
         db,
         errors,
@@ -74,6 +75,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     labels.init_app(app)
     cli.init_app(app)
     operations_cli.init_app(app)
+    backup_cli.init_app(app)
     worker.init_app(app)
 
     app.register_blueprint(views.bp)

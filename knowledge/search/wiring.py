@@ -8,23 +8,31 @@ from flask import Flask
 
 from knowledge.cli import knowledge_cli
 from knowledge.search import indexer, updates
-from knowledge.search.cli import index_command, reindex_command
+from knowledge.search.cli import describe, index_command, reindex_command
 from knowledge.search.current import install_index, search_index
 from knowledge.search.engine import SearchUnavailable
 from knowledge.search.views import api_bp
 from portal.api import register_health_check
-from portal.db import db_session, utcnow
+from portal.db import database, db_session, utcnow
+from portal.restore import register_restore_hook
 
 
 def init_app(app: Flask) -> None:
     """The app's index under ``PORTAL_DATA_DIR/search``, indexing after commits, the health
-    check, the search API and the ``index`` and ``reindex`` commands."""
+    check, the search API, the ``index`` and ``reindex`` commands and the rebuild after a
+    restore."""
     install_index(app)
     updates.apply_after_commits(app)
     register_health_check(app, "search", lambda: search_health(app))
     app.register_blueprint(api_bp)
     knowledge_cli.add_command(index_command)
     knowledge_cli.add_command(reindex_command)
+    register_restore_hook(app, "search index", rebuild_after_restore, "flask knowledge reindex")
+
+
+def rebuild_after_restore(app: Flask) -> str:
+    """A restored instance's index is built from its restored rows (backups hold no index)."""
+    return describe(indexer.reindex(database(app), search_index(app)))
 
 
 def search_health(app: Flask) -> dict[str, Any]:
