@@ -29,6 +29,9 @@ Task = Callable[[Flask], int]
 _TASKS = "portal_worker_tasks"
 #: A worker whose last heartbeat is older than this is reported as stopped.
 HEARTBEAT_STALE = timedelta(minutes=2)
+#: Set by `portal serve` for the worker it starts: the server's pid. The worker stops when its
+#: parent is no longer that process (the server was killed), instead of running on as an orphan.
+PARENT_ENV = "PORTAL_WORKER_PARENT"
 
 
 def register_task(app: Flask, name: str, task: Task) -> None:
@@ -65,7 +68,11 @@ def run(app: Flask, stop: threading.Event, *, interval: float = 5.0) -> None:
     """Run rounds until `stop` is set; wait `interval` seconds after a round that found nothing."""
     started = utcnow()
     log.info("worker started on node %s", app.config["PORTAL_NODE"])
+    parent = os.environ.get(PARENT_ENV)
     while not stop.is_set():
+        if parent and str(os.getppid()) != parent:
+            log.error("the server that started this worker is gone; stopping")
+            break
         done = run_round(app)
         try:
             beat(app, started)

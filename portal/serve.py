@@ -10,6 +10,7 @@ restarted if it dies, with a growing pause so that a worker failing at start doe
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import subprocess
 import sys
@@ -22,6 +23,7 @@ from typing import Any
 
 from flask import Flask
 
+from portal.background import PARENT_ENV
 from portal.logs import REQUEST_ID_HEADER
 
 log = logging.getLogger(__name__)
@@ -62,7 +64,13 @@ class WorkerSupervisor:
         pause = RESTART_PAUSES[0]
         while not self.stopping.is_set():
             started = time.monotonic()
-            self.process = subprocess.Popen(self.command)  # noqa: S603 - our own command line
+            # Its own session: a Ctrl-C in the terminal reaches the server, which then stops the
+            # worker in order; the worker leaves by itself if the server dies (PARENT_ENV).
+            self.process = subprocess.Popen(  # noqa: S603 - our own command line
+                self.command,
+                env={**os.environ, PARENT_ENV: str(os.getpid())},
+                start_new_session=True,
+            )
             code = self.process.wait()
             if self.stopping.is_set():
                 return

@@ -192,3 +192,19 @@ def test_sigterm_stops_the_server_and_its_worker(served: Served) -> None:
         for _ in range(50):
             os.kill(worker, 0)
             time.sleep(0.1)
+
+
+def test_a_worker_whose_server_was_killed_stops_instead_of_running_on(served: Served) -> None:
+    assert _wait_for(lambda: served.worker_pid() is not None)
+    worker = served.worker_pid()
+    served.process.send_signal(signal.SIGKILL)
+    served.process.wait(timeout=10)
+
+    def gone() -> bool:
+        try:
+            os.kill(worker, 0)
+        except ProcessLookupError:
+            return True
+        return False
+
+    assert _wait_for(gone, seconds=20)
