@@ -106,8 +106,16 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "RATELIMIT_STORAGE_URI", _str, "memory://", "Flask-Limiter storage; redis:// with workers"
     ),
-    Setting("LOGIN_RATE_LIMIT", _str, "10 per minute;50 per hour", "login attempts per client"),
-    Setting("TOKEN_RATE_LIMIT", _str, "30 per minute", "survey-link look-ups per client"),
+    Setting(
+        "LOGIN_RATE_LIMIT", _str, "10 per minute;50 per hour", "failed sign-ins per client address"
+    ),
+    Setting(
+        "LOGIN_PAIR_RATE_LIMIT",
+        _str,
+        "5 per minute;20 per hour;50 per day",
+        "failed sign-ins per (account, client address): waits grow, the account is never locked",
+    ),
+    Setting("TOKEN_RATE_LIMIT", _str, "30 per minute", "unknown survey links per client address"),
     Setting("TESTING", _bool, False, "test mode (Flask)"),
     Setting(
         "PORTAL_LOG_FORMAT",

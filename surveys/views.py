@@ -26,7 +26,7 @@ from portal.auth.enforce import public, require
 from portal.db import db_session, utcnow
 from portal.errors import InputError, NotFound, error_response
 from portal.i18n import current_language
-from portal.limits import limiter, token_limit
+from portal.limits import count_failure, failures_exceeded, limiter, token_limit
 from portal.models import User
 from surveys import answering, invitations, office_surveys, pages
 from surveys.campaigns import campaign_definition, get_campaign
@@ -60,6 +60,7 @@ def _labels() -> dict[str, Any]:
 
 # The browser session holds the invitation a link opened; the token itself never leaves /s/<token>.
 BOUND = "survey_invitation"
+LINK_SCOPE = "survey-link-unknown"  # rate-limit scope: unknown links per client address
 DONE = "survey_done"
 WITH_CAMPAIGN = [joinedload(Invitation.campaign).joinedload(Campaign.definition_version)]
 
@@ -108,12 +109,18 @@ def _render_page(
 
 
 @bp.get("/s/<token>")
-@limiter.limit(token_limit, deduct_when=lambda response: response.status_code == 404)
+@limiter.exempt
 @public
 def open_link(token: str) -> Response:
-    """Check the link and bind it to this browser; never consumes it (mail scanners open links)."""
+    """Check the link and bind it to this browser; never consumes it (mail scanners open links).
+
+    Only unknown links count toward the address's limit, and a known link is always opened, so
+    volunteers behind one office gateway are not refused because of someone else's typos."""
     invitation = invitations.invitation_for_token(db_session(), token)
     if invitation is None:
+        if failures_exceeded(LINK_SCOPE, token_limit()):
+            abort(429)
+        count_failure(LINK_SCOPE, token_limit())
         message = _("This survey link is not known. Check that the whole link was copied.")
         abort(404, description=message)
     _refusal(invitations.link_state(invitation, utcnow()))

@@ -30,7 +30,7 @@ from portal.countries import country_choices
 from portal.db import db_session
 from portal.errors import InputError, NotFound
 from portal.i18n import current_language
-from portal.limits import limiter, login_email_key, login_limit
+from portal.limits import limiter, login_limit, login_pair_key, login_pair_limit
 
 __all__ = ["admin_views", "bp"]  # admin_views adds the staff pages to bp
 
@@ -51,8 +51,8 @@ def _link_gone() -> Any:
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(login_limit, methods=["POST"], deduct_when=lambda r: r.status_code != 302)
 @limiter.limit(
-    "5 per minute",
-    key_func=login_email_key,
+    login_pair_limit,
+    key_func=login_pair_key,
     methods=["POST"],
     deduct_when=lambda r: r.status_code != 302,
 )

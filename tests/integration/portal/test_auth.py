@@ -56,7 +56,7 @@ def test_repeated_failed_logins_are_throttled(client, session) -> None:
     statuses = [_login(client, user.email, "wrong password here").status_code for _ in range(7)]
     assert statuses[:5] == [401] * 5
     assert statuses[5:] == [429, 429]
-    # Even the right password is refused while throttled.
+    # The right password is refused too, but only to the address that failed (see test_lockout).
     assert _login(client, user.email).status_code == 429
 
 

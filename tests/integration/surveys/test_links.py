@@ -106,3 +106,21 @@ def test_opening_valid_links_does_not_count_against_the_limit(app, client) -> No
     _, token = arrange(app)
     app.config["TOKEN_RATE_LIMIT"] = "2 per minute"
     assert [client.get(f"/s/{token}").status_code for _ in range(4)] == [302] * 4
+
+
+def test_a_valid_link_is_opened_even_after_others_guessed_from_the_same_address(app) -> None:
+    """Volunteers behind one office gateway share one address: typos of others never block them."""
+    _, token = arrange(app)
+    app.config["TOKEN_RATE_LIMIT"] = "3 per minute"
+    gateway = {"REMOTE_ADDR": "127.0.0.5"}
+    guesser = app.test_client()
+    statuses = [
+        guesser.get(f"/s/guess{n:040d}", environ_base=gateway).status_code for n in range(5)
+    ]
+    assert statuses == [404, 404, 404, 429, 429]
+    volunteer = app.test_client()
+    assert volunteer.get(f"/s/{token}", environ_base=gateway).status_code == 302
+    # The guesser stays limited; another address is not.
+    assert guesser.get("/s/guess-again", environ_base=gateway).status_code == 429
+    other = {"REMOTE_ADDR": "127.0.0.6"}
+    assert app.test_client().get("/s/guess-other", environ_base=other).status_code == 404
