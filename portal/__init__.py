@@ -33,6 +33,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         db,
         errors,
         i18n,
+        input_guard,
         labels,
         limits,
         logs,
@@ -66,6 +67,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     routing.init_app(app)
     db.init_app(app)
     security.init_app(app)
+    input_guard.init_app(app)  # before CSRF: a NUL in the token field is named, not a 500
     csrf.init_app(app)
     i18n.init_app(app)
     limits.init_app(app)
