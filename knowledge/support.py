@@ -19,6 +19,9 @@ from portal.db import utcnow
 from portal.markers import N_
 from portal.models import Organisation, User
 
+#: Years a support record may name (the table's check constraint says the same).
+YEARS = (2000, 2100)
+
 MAX_DESCRIPTION = 5_000
 AUDIT_TYPE = "knowledge_support_record"
 
@@ -41,7 +44,7 @@ def _validated(session: Session, data: SupportInput) -> SupportInput:
         )
     if data.process not in SUPPORT_PROCESSES:
         raise FieldError("process", N_("Unknown process %(value)s."), value=data.process)
-    if not 2000 <= data.year <= 2100:
+    if not YEARS[0] <= data.year <= YEARS[1]:
         raise FieldError("year", N_("The year must be between 2000 and 2100."))
     if len(data.description) > MAX_DESCRIPTION:
         raise FieldError(

@@ -22,6 +22,8 @@ from portal.i18n import current_language
 @require(permissions.can_manage_support)
 def support_list() -> str:
     year = request.args.get("year", type=int)
+    if year is not None and not support.YEARS[0] <= year <= support.YEARS[1]:
+        abort(400, description=_("%(value)s is not a year.", value=str(year)[:20]))
     records = support.support_records(db_session(), year)
     return render_template("knowledge/support_list.html", records=records, year=year)
 

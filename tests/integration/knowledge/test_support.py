@@ -117,3 +117,12 @@ def test_staff_edit_a_record(login, people, session) -> None:
 
 def test_contributors_cannot_open_the_register(login, people) -> None:
     assert login(people.contributor).get("/knowledge/support").status_code == 403
+
+
+def test_an_out_of_range_year_filter_is_a_400_naming_it(login, people) -> None:
+    client = login(people.staff)
+    for year in ("99999999999999999999", "1999", "2101"):
+        response = client.get(f"/knowledge/support?year={year}")
+        assert response.status_code == 400, year
+        assert f"{year[:20]} is not a year" in response.get_data(as_text=True)
+    assert client.get("/knowledge/support?year=2024").status_code == 200
