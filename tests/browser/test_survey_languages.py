@@ -51,11 +51,12 @@ def links(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     with database(app).transaction() as session:
         newest = campaigns.create_campaign(session, None, "volunteer_exit", utcnow().year)
         older = campaigns.create_campaign(session, None, "volunteer_exit", utcnow().year - 1)
+        for campaign in (newest, older):
+            campaigns.open_campaign(session, None, campaign.id)
+        # As if opened before version 3 was shipped.
         older.definition_version = campaigns.sync_definition(
             session, load_all()[("volunteer_exit", 2)]
         )
-        for campaign in (newest, older):
-            campaigns.open_campaign(session, None, campaign.id)
         for number, name in enumerate(INVITEES):
             locale = name.rsplit("-", 1)[-1]
             campaign = older if name.startswith("fallback") else newest
@@ -115,11 +116,11 @@ def _header_share(page: Page) -> float:
 
 
 def _check(page: Page, axe_check: AxeCheck, screenshot: Screenshot, name: str) -> None:
+    screenshot(page, f"survey-volunteer-{name}")
     width, viewport = page.evaluate("() => [document.documentElement.scrollWidth, innerWidth]")
     assert width <= viewport, f"{page.url} is {width}px wide on a {viewport}px screen"
     assert _header_share(page) <= 0.2, f"the header takes {_header_share(page):.0%} of the screen"
     axe_check(page)
-    screenshot(page, f"survey-volunteer-{name}")
 
 
 @pytest.mark.parametrize(
