@@ -185,7 +185,7 @@ def test_switching_language_mid_page_keeps_what_was_typed_and_ticked(
     assert page.locator("input[name=supervision_support][value=neither]").is_checked()
     axe_check(page)
 
-    page.locator("button[name=action][value=back]").click()
+    page.locator(".form-actions button[name=action][value=back]").click()
     _switch_language(page, "ru")
     assert page.locator("#q-assignment_end_date").input_value() == "2026-06-30"
     assert page.locator("input[name=preparation_adequate][value=somewhat_agree]").is_checked()
