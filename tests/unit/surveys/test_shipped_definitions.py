@@ -10,8 +10,8 @@ import pytest
 
 from surveys.answer_rules import merge_page, validate_complete, validate_page
 from surveys.definition_files import DEFINITIONS_DIR, latest, load_all
-from surveys.page_flow import next_page_index, visible_questions
 from surveys.definition_snapshots import to_dict
+from surveys.page_flow import next_page_index, visible_questions
 from surveys.questionnaire import (
     LIKERT_CODES,
     REQUIRED_LANGUAGES,
