@@ -16,6 +16,7 @@ LANGUAGES: dict[str, str] = {
     "es": "Español",
     "zh": "中文",
     "ar": "العربية",
+    "ru": "Русский",
 }
 RTL_LANGUAGES = {"ar"}
 DEFAULT_LOCALE = "en"

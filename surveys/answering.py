@@ -18,7 +18,7 @@ from surveys.models import Answer, Campaign, Invitation, Response
 from surveys.page_flow import next_page_index, previous_page_index, visible_questions
 from surveys.questionnaire import CHOICE_TYPES, FieldError, SurveyDefinition
 
-ACTIONS = ("next", "back", "save", "submit")
+ACTIONS = ("next", "back", "save", "submit", "language")
 
 
 class AlreadyAnswered(Exception):
@@ -92,7 +92,8 @@ def post_page(
 ) -> PageResult:
     """Apply one posted page: check it, keep its answers with the invitation, decide what's next.
 
-    `next` and `submit` need a valid page; `back` and `save` keep whatever is valid and move on.
+    `next` and `submit` need a valid page; `back`, `save` and `language` (the page is shown again
+    in another language) keep whatever is valid and move on.
     A `submit` of a complete survey stores the response (`submit_response`): AlreadyAnswered if
     the link or the office was used first.
     """
@@ -124,6 +125,21 @@ def post_page(
     result.saved = True
     session.flush()
     return result
+
+
+def unkept_values(
+    definition: SurveyDefinition,
+    page_index: int,
+    formdata: Mapping[str, Sequence[str]],
+    invitation: Invitation,
+) -> bool:
+    """Whether a value typed on the page was not kept by saving it (not valid as an answer)."""
+    answers = saved_answers(invitation)
+    return any(
+        question.key not in answers
+        and any(value.strip() for value in formdata.get(question.key, ()))
+        for question in visible_questions(definition, page_index, answers)
+    )
 
 
 def _first_page_with(definition: SurveyDefinition, problems: Mapping[str, FieldError]) -> int:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import gettext
+from markupsafe import Markup, escape
 
 from surveys.answering import is_last_page
 from surveys.page_flow import previous_page_index, progress, visible_questions
@@ -14,9 +15,37 @@ from surveys.questionnaire import FieldError, Question, SurveyDefinition, text_f
 
 
 @dataclass(frozen=True)
+class Text:
+    """A definition's text for the page: in the page's language, or in `lang` (English) when the
+    definition has none. In HTML a fallback is isolated and marked, `<bdi lang="en" dir="auto">`,
+    so that an English sentence in an Arabic page keeps its punctuation in place."""
+
+    text: str
+    lang: str | None = None
+
+    def __str__(self) -> str:
+        return self.text
+
+    def __bool__(self) -> bool:
+        return bool(self.text)
+
+    def __html__(self) -> str:
+        if self.lang is None:
+            return str(escape(self.text))
+        return str(Markup('<bdi lang="{}" dir="auto">{}</bdi>').format(self.lang, self.text))
+
+
+def localised(mapping: Mapping[str, str], locale: str) -> Text:
+    """The text as `text_for` chooses it, marked with its language when it is not the locale's."""
+    text = text_for(mapping, locale)
+    language = locale.replace("-", "_").split("_", 1)[0].lower()
+    return Text(text) if not text or mapping.get(language) == text else Text(text, "en")
+
+
+@dataclass(frozen=True)
 class OptionView:
     code: str
-    label: str
+    label: Text
     checked: bool
 
 
@@ -24,8 +53,8 @@ class OptionView:
 class QuestionView:
     key: str
     type: str
-    label: str
-    help: str
+    label: Text
+    help: Text
     required: bool
     options: tuple[OptionView, ...]
     value: str
@@ -46,10 +75,10 @@ class QuestionView:
 
 @dataclass(frozen=True)
 class PageView:
-    title: str
-    intro: str
-    survey_title: str
-    survey_intro: str
+    title: Text
+    intro: Text
+    survey_title: Text
+    survey_intro: Text
     page_index: int
     number: int
     total: int
@@ -69,11 +98,11 @@ def _question_view(
     return QuestionView(
         key=question.key,
         type=question.type,
-        label=text_for(question.label, locale),
-        help=text_for(question.help, locale) if question.help else "",
+        label=localised(question.label, locale),
+        help=localised(question.help, locale),
         required=question.required,
         options=tuple(
-            OptionView(option.code, text_for(option.label, locale), option.code in given)
+            OptionView(option.code, localised(option.label, locale), option.code in given)
             for option in question.options
         ),
         value=given[0] if given and not question.options else "",
@@ -98,10 +127,10 @@ def page_view(
     shown = visible_questions(definition, page_index, saved)
     number, total = progress(definition, page_index)
     return PageView(
-        title=text_for(page.title, locale),
-        intro=text_for(page.intro, locale) if page.intro else "",
-        survey_title=text_for(definition.title, locale),
-        survey_intro=text_for(definition.intro, locale) if page_index == 0 else "",
+        title=localised(page.title, locale),
+        intro=localised(page.intro, locale),
+        survey_title=localised(definition.title, locale),
+        survey_intro=localised(definition.intro if page_index == 0 else {}, locale),
         page_index=page_index,
         number=number,
         total=total,

@@ -23,7 +23,7 @@ LIKERT_CODES = (
 )
 TEXT_MAX_LENGTH = 5000
 # Names the answering form needs for itself; a question with one of them would be overwritten.
-RESERVED_KEYS = frozenset({"csrf_token", "page", "action"})
+RESERVED_KEYS = frozenset({"csrf_token", "page", "action", "lang"})
 
 Answer = str | list[str] | int | float
 FieldError = tuple[str, dict[str, Any]]

@@ -16,6 +16,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import refresh
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.orm import joinedload
@@ -25,7 +26,7 @@ from werkzeug.wrappers import Response
 from portal.auth.enforce import public, require
 from portal.db import db_session, utcnow
 from portal.errors import InputError, NotFound, error_response
-from portal.i18n import current_language
+from portal.i18n import LANGUAGES, current_language
 from portal.limits import count_failure, failures_exceeded, limiter, token_limit
 from portal.models import User
 from surveys import answering, invitations, office_surveys, pages
@@ -37,7 +38,7 @@ from surveys.permissions import (
     can_answer_office_surveys,
     can_continue_invitation,
 )
-from surveys.questionnaire import SurveyDefinition, text_for
+from surveys.questionnaire import SurveyDefinition
 
 bp = Blueprint("surveys", __name__)
 
@@ -176,6 +177,8 @@ def _after_post(
     formdata: dict[str, list[str]],
     action: str,
 ) -> Any:
+    if action == "language":
+        return _switch_language(invitation, definition, result.page_index, formdata)
     if result.submitted:
         session.pop(BOUND, None)
         session[DONE] = invitation.campaign_id
@@ -193,6 +196,23 @@ def _after_post(
     return redirect(url_for("surveys.answer"))
 
 
+def _switch_language(
+    invitation: Invitation,
+    definition: SurveyDefinition,
+    page_index: int,
+    formdata: dict[str, list[str]],
+) -> Any:
+    """The page again in the chosen language, nothing typed or ticked lost: the valid answers
+    are saved; a value not valid as an answer is shown again as typed (checked on "Next")."""
+    lang = request.form.get("lang", "")
+    if lang in LANGUAGES:
+        session["lang"] = lang
+        refresh()
+    if answering.unkept_values(definition, page_index, formdata, invitation):
+        return _render_page(invitation, definition, page_index, formdata, {})
+    return redirect(url_for("surveys.answer"))
+
+
 @bp.get("/s/done")
 @public
 def done() -> Any:
@@ -203,8 +223,8 @@ def done() -> Any:
     locale = current_language()
     return render_template(
         "surveys/done.html",
-        survey_title=text_for(definition.title, locale),
-        thanks=text_for(definition.thanks, locale) if definition.thanks else "",
+        survey_title=pages.localised(definition.title, locale),
+        thanks=pages.localised(definition.thanks, locale),
     )
 
 

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 pytestmark = pytest.mark.browser
 
 # English is the starting language; the others are reached through the switcher.
-LANGUAGES = ["en", "fr", "es", "zh", "ar"]
+LANGUAGES = ["en", "fr", "es", "zh", "ar", "ru"]
 WIDTHS = [360, 1280]
 ENGLISH_SKIP_LINK = "Skip to main content"
 

@@ -75,7 +75,7 @@ def _choose(page: Page, question: str, code: str) -> None:
 
 
 def _next(page: Page) -> None:
-    page.locator("button[name=action][value=next]").click()
+    page.locator(".form-actions button[name=action][value=next]").click()
     page.wait_for_load_state()
 
 
@@ -123,7 +123,7 @@ def test_a_volunteer_answers_over_pages_leaves_comes_back_and_finishes(
     page = coming_back.new_page()
     page.goto(link)
     assert re.search(r"\b3\b.*\b4\b", page.locator(".progress__text").inner_text())
-    page.locator("button[name=action][value=back]").click()
+    page.locator(".form-actions button[name=action][value=back]").click()
     assert page.locator("input[name=supervision_support][value=neither]").is_checked()
     _next(page)
     _choose(page, "satisfied_experience", "fully_agree")
@@ -135,7 +135,7 @@ def test_a_volunteer_answers_over_pages_leaves_comes_back_and_finishes(
     _choose(page, "recommend_volunteering", "yes_definitely")
     page.fill("#q-comments", "Merci pour cette expérience.")
     _check(page, axe_check, screenshot, "5-page4")
-    page.locator("button[name=action][value=submit]").click()
+    page.locator(".form-actions button[name=action][value=submit]").click()
     page.wait_for_url("**/s/done")
     assert page.get_by_text("Merci pour vos réponses").is_visible()
     _check(page, axe_check, screenshot, "6-done")

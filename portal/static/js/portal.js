@@ -1,6 +1,8 @@
 /* Progressive enhancement only: every page works without this file.
    - The account menu (<details>) closes on Escape and on a click outside it, like a menu should.
-   - A submit button with data-confirm="question" asks before submitting (destructive actions). */
+   - A submit button with data-confirm="question" asks before submitting (destructive actions).
+   - An error summary marked autofocus gets the focus even where the browser ignores the
+     attribute on a non-field, so that a screen reader announces the problems first. */
 (function () {
   "use strict";
 
@@ -28,6 +30,19 @@
       }
     });
   });
+
+  function focusErrorSummary() {
+    var summary = document.querySelector(".error-summary[autofocus]");
+    if (summary && document.activeElement !== summary) {
+      summary.focus();
+    }
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", focusErrorSummary);
+  } else {
+    focusErrorSummary();
+  }
 
   document.addEventListener("submit", function (event) {
     var button = event.submitter;

@@ -1,4 +1,4 @@
-"""Every visible string is marked for translation, and fr, es and zh translate every one."""
+"""Every visible string is marked for translation, and fr, es, zh, ar and ru translate every one."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parents[3]
 CATALOGUES = ROOT / "portal" / "translations"
-COMPLETE_LANGUAGES = ("fr", "es", "zh")
+COMPLETE_LANGUAGES = ("fr", "es", "zh", "ar", "ru")
 KEYWORDS = {
     "_": None,
     "gettext": None,

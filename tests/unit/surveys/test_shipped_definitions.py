@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import replace
 
@@ -9,8 +10,15 @@ import pytest
 
 from surveys.answer_rules import merge_page, validate_complete, validate_page
 from surveys.definition_files import DEFINITIONS_DIR, latest, load_all
+from surveys.definition_snapshots import to_dict
 from surveys.page_flow import next_page_index, visible_questions
-from surveys.questionnaire import LIKERT_CODES, REQUIRED_LANGUAGES, Answer, SurveyDefinition
+from surveys.questionnaire import (
+    LIKERT_CODES,
+    REQUIRED_LANGUAGES,
+    UN_LANGUAGES,
+    Answer,
+    SurveyDefinition,
+)
 
 INDICATOR_QUESTIONS = {
     "partner": {
@@ -47,16 +55,35 @@ def _texts(definition: SurveyDefinition) -> Iterator[tuple[str, dict[str, str]]]
             yield f"{question.key} option {option.code}", option.label
 
 
-def test_both_surveys_ship_versions_one_and_two(
+def test_both_surveys_ship_versions_one_to_three(
     shipped: dict[tuple[str, int], SurveyDefinition],
 ) -> None:
     assert sorted(shipped) == [
         ("partner", 1),
         ("partner", 2),
+        ("partner", 3),
         ("volunteer_exit", 1),
         ("volunteer_exit", 2),
+        ("volunteer_exit", 3),
     ]
-    assert {latest(shipped, key).version for key in ("partner", "volunteer_exit")} == {2}
+    assert {latest(shipped, key).version for key in ("partner", "volunteer_exit")} == {3}
+
+
+def _without_arabic_and_russian(data: object) -> object:
+    if isinstance(data, dict):
+        return {k: _without_arabic_and_russian(v) for k, v in data.items() if k not in ("ar", "ru")}
+    if isinstance(data, list):
+        return [_without_arabic_and_russian(item) for item in data]
+    return data
+
+
+@pytest.mark.parametrize("key", ["partner", "volunteer_exit"])
+def test_version_three_only_adds_arabic_and_russian(
+    shipped: dict[tuple[str, int], SurveyDefinition], key: str
+) -> None:
+    second, third = to_dict(shipped[(key, 2)]), to_dict(shipped[(key, 3)])
+    assert third != second
+    assert _without_arabic_and_russian(third) == {**second, "version": 3}
 
 
 @pytest.mark.parametrize("key", ["partner", "volunteer_exit"])
@@ -85,16 +112,31 @@ def test_version_two_only_makes_the_indicator_questions_optional(
 
 
 @pytest.mark.parametrize("key", ["partner", "volunteer_exit"])
-def test_every_text_is_given_and_translated_in_en_fr_es_zh(
+def test_every_text_is_given_and_translated_in_the_six_un_languages(
     shipped: dict[tuple[str, int], SurveyDefinition], key: str
 ) -> None:
+    assert set(REQUIRED_LANGUAGES) < UN_LANGUAGES == {"ar", "en", "es", "fr", "ru", "zh"}
     untranslated = [
         (where, language)
         for where, texts in _texts(latest(shipped, key))
-        for language in REQUIRED_LANGUAGES
+        for language in sorted(UN_LANGUAGES)
         if not texts.get(language) or (language != "en" and texts[language] == texts["en"])
     ]
     assert untranslated == []
+
+
+@pytest.mark.parametrize("key", ["partner", "volunteer_exit"])
+def test_arabic_and_russian_texts_are_in_their_scripts(
+    shipped: dict[tuple[str, int], SurveyDefinition], key: str
+) -> None:
+    misplaced = [
+        (where, language)
+        for where, texts in _texts(latest(shipped, key))
+        for language, script in (("ar", "\u0600-\u06ff"), ("ru", "\u0400-\u04ff"))
+        if not re.search(f"[{script}]", texts[language])
+        or re.search("[A-Za-z]{2,}", texts[language].replace("ООН", ""))
+    ]
+    assert misplaced == []
 
 
 @pytest.mark.parametrize("key", ["partner", "volunteer_exit"])
