@@ -64,7 +64,7 @@ class Node:
 
     op: str
     args: tuple[Node, ...] = ()
-    value: str | float | None = None
+    value: str | int | float | None = None  # int for a literal written without a decimal point
 
 
 @dataclass(frozen=True)
@@ -112,6 +112,12 @@ def _unmangle(name: str) -> str:
     return name.removeprefix("q__").replace("__d", ".").replace("__h", "-")
 
 
+def _number_literal(token: Any) -> int | float:
+    if token.symbol == "(integer)":
+        return int(token.value)
+    return float(Decimal(str(token.value)))
+
+
 def _convert(token: Any) -> Node:
     symbol = token.symbol
     children = list(token)
@@ -129,9 +135,9 @@ def _convert(token: Any) -> Node:
     if symbol == "(string)":
         return Node("literal", value=str(token.value))
     if symbol in ("(integer)", "(decimal)", "(float)"):
-        return Node("literal", value=float(Decimal(str(token.value))))
+        return Node("literal", value=_number_literal(token))
     if symbol == "-" and len(children) == 1 and children[0].symbol in ("(integer)", "(decimal)"):
-        return Node("literal", value=-float(Decimal(str(children[0].value))))
+        return Node("literal", value=-_number_literal(children[0]))
     if symbol in FUNCTIONS:
         if len(children) != FUNCTIONS[symbol]:
             raise ExpressionError(f"{symbol}() takes {FUNCTIONS[symbol]} argument(s)")
@@ -233,7 +239,8 @@ _RELATIONS: Mapping[str, Callable[[float, float], bool]] = {
 def _value(node: Node, answers: Mapping[str, object], current: object) -> Value:
     op, args = node.op, node.args
     if op == "literal":
-        return node.value if node.value is not None else ""
+        value = node.value
+        return float(value) if isinstance(value, int) else (value if value is not None else "")
     if op == "ref":
         return as_value(answers.get(str(node.value)))
     if op == "self":
