@@ -321,8 +321,9 @@ def _page(raw_page: object, where: str, ctx: _Context, earlier: dict[str, Questi
 
 def from_dict(data: Mapping[str, Any], source: str = "<snapshot>") -> SurveyDefinition:
     """Check a definition given as plain data (a parsed YAML file or a stored JSON snapshot)."""
-    required = {"key", "version", "title", "intro", "pages"}
-    top = _fields(data, source, None, "the definition", required, {"thanks", "languages"})
+    required = {"key", "version", "title", "pages"}
+    optional = {"intro", "thanks", "languages"}
+    top = _fields(data, source, None, "the definition", required, optional)
     key, version = top["key"], top["version"]
     if not isinstance(key, str) or not KEY_RE.fullmatch(key):
         raise DefinitionError(source, f"key must be lower-case letters, digits and _, not {key!r}")
@@ -347,7 +348,7 @@ def from_dict(data: Mapping[str, Any], source: str = "<snapshot>") -> SurveyDefi
         key=key,
         version=version,
         title=texts("title"),
-        intro=texts("intro"),
+        intro=texts("intro") if "intro" in top else {},
         pages=tuple(pages),
         thanks=texts("thanks") if "thanks" in top else {},
         languages=languages if "languages" in top else (),

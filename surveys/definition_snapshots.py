@@ -15,7 +15,6 @@ def to_dict(definition: SurveyDefinition) -> dict[str, Any]:
         "key": definition.key,
         "version": definition.version,
         "title": dict(definition.title),
-        "intro": dict(definition.intro),
         "pages": [
             {
                 "title": dict(page.title),
@@ -26,6 +25,8 @@ def to_dict(definition: SurveyDefinition) -> dict[str, Any]:
             for page in definition.pages
         ],
     }
+    if definition.intro:
+        data["intro"] = dict(definition.intro)
     if definition.thanks:
         data["thanks"] = dict(definition.thanks)
     if definition.languages:
