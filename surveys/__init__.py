@@ -12,7 +12,8 @@ from portal.results.providers import register_provider
 
 
 def init_app(app: Flask) -> None:
-    from surveys import campaign_views, jobs, views  # noqa: F401 - campaign_views adds routes to bp
+    # campaign_views adds routes to bp, form_cli commands to surveys_cli
+    from surveys import campaign_views, form_cli, jobs, views  # noqa: F401
     from surveys.cli import surveys_cli
     from surveys.demo import load_demo
     from surveys.indicators import SURVEY_OF_SOURCE, declared_questions, provider_for

@@ -9,8 +9,16 @@ from datetime import date
 from decimal import Decimal
 
 from portal.markers import N_
+from surveys.expressions import evaluate
 from surveys.page_flow import page_at, prune_hidden, visible_questions
-from surveys.questionnaire import CHOICE_TYPES, Answer, FieldError, Question, SurveyDefinition
+from surveys.questionnaire import (
+    CHOICE_TYPES,
+    NOTE_TYPE,
+    Answer,
+    FieldError,
+    Question,
+    SurveyDefinition,
+)
 
 MSG_REQUIRED = N_("Please answer this question.")
 MSG_NOT_AN_OPTION = N_("Choose one of the options offered.")
@@ -33,6 +41,7 @@ MSG_CONDITION_MISSING = N_(
 )
 MSG_UNKNOWN_QUESTION = N_("This question is not part of the survey.")
 MSG_INVALID = N_("This answer is not valid.")
+MSG_CONSTRAINT = N_("This answer is not accepted; please check it.")
 
 _INTEGER_RE = re.compile(r"[+-]?\d{1,15}")
 _DECIMAL_RE = re.compile(r"[+-]?\d{1,15}(?:[.,]\d{1,15})?")
@@ -107,6 +116,8 @@ def clean_answer(
     values = [raw] if isinstance(raw, str) else list(raw)
     if not all(isinstance(value, str) for value in values):
         return None, (MSG_INVALID, {})
+    if question.type == NOTE_TYPE:
+        return None, None
     if question.type in CHOICE_TYPES:
         return _clean_choice(question, values)
     given = [value for value in values if value.strip()]
@@ -138,15 +149,40 @@ def validate_page(
     """
     cleaned: dict[str, Answer] = {}
     errors: dict[str, FieldError] = {}
-    for question in visible_questions(definition, page_index, answers_so_far):
+    shown = visible_questions(definition, page_index, answers_so_far)
+    for question in shown:
         value, error = clean_answer(question, _submitted(formdata, question.key))
         if error is not None:
             errors[question.key] = error
         elif value is not None:
             cleaned[question.key] = value
-        elif question.required and require:
-            errors[question.key] = (MSG_REQUIRED, {})
+        elif require and is_required(question, answers_so_far):
+            errors[question.key] = _message(MSG_REQUIRED, question.required_message)
+    # Constraints read the whole page's answers (and earlier ones), so they come second.
+    page_keys = {question.key for question in page_at(definition, page_index).questions}
+    earlier = prune_hidden(definition, answers_so_far)
+    context = {k: v for k, v in earlier.items() if k not in page_keys} | cleaned
+    for question in shown:
+        value = cleaned.get(question.key)
+        if question.constraint and value is not None:
+            if not evaluate(question.constraint, context, value):
+                errors[question.key] = _message(MSG_CONSTRAINT, question.constraint_message)
+                del cleaned[question.key]
     return cleaned, errors
+
+
+def is_required(question: Question, answers: Mapping[str, Answer]) -> bool:
+    """Whether the question needs an answer: always, or when its `required_if` holds."""
+    if question.type == NOTE_TYPE:
+        return False
+    return question.required or (
+        question.required_if is not None and evaluate(question.required_if, answers)
+    )
+
+
+def _message(default: str, texts: Mapping[str, str]) -> FieldError:
+    """The survey's own message in every language it has (`texts`), else the portal's."""
+    return default, ({"texts": dict(texts)} if texts else {})
 
 
 def merge_page(

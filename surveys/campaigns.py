@@ -69,18 +69,30 @@ def sync_definition(session: Session, definition: SurveyDefinition) -> SurveyDef
 
 
 def latest_definition_version(session: Session, survey_key: str) -> SurveyDefinitionVersion:
-    """The newest definition of the survey from the YAML files, stored if not yet."""
+    """The newest definition of the survey: the newest YAML file's (stored if not yet) or a
+    newer version imported from an XLSForm."""
     if survey_key not in SURVEY_KEYS:
         raise InputError(
             N_("Unknown survey %(key)s; use one of %(keys)s."),
             key=survey_key,
             keys=", ".join(SURVEY_KEYS),
         )
-    return sync_definition(session, latest(_shipped_definitions(), survey_key))
+    shipped = sync_definition(session, latest(shipped_definitions(), survey_key))
+    return newest_stored(session, survey_key) or shipped
+
+
+def newest_stored(session: Session, survey_key: str) -> SurveyDefinitionVersion | None:
+    """The highest stored version of the survey (shipped or imported as an XLSForm)."""
+    return session.scalar(
+        select(SurveyDefinitionVersion)
+        .where(SurveyDefinitionVersion.survey_key == survey_key)
+        .order_by(SurveyDefinitionVersion.version.desc())
+        .limit(1)
+    )
 
 
 @lru_cache(maxsize=1)
-def _shipped_definitions() -> dict[tuple[str, int], SurveyDefinition]:
+def shipped_definitions() -> dict[tuple[str, int], SurveyDefinition]:
     return load_all()
 
 

@@ -5,14 +5,18 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from surveys.answer_rules import clean_answer
+from surveys.definition_expressions import Scope, checked_expression
 from surveys.questionnaire import (
     CHOICE_TYPES,
     KEY_RE,
     LIKERT_CODES,
     LIKERT_OPTIONS,
+    NOTE_TYPE,
     QUESTION_TYPES,
     REQUIRED_LANGUAGES,
     RESERVED_KEYS,
@@ -43,9 +47,15 @@ def _fields(
     return raw
 
 
-def _translations(raw: object, src: str, key: str | None, what: str) -> dict[str, str]:
+Languages = tuple[str, ...]
+
+
+def _translations(
+    raw: object, src: str, key: str | None, what: str, languages: Languages = REQUIRED_LANGUAGES
+) -> dict[str, str]:
     if not isinstance(raw, Mapping) or not raw:
-        raise DefinitionError(src, f"{what} must map language codes (en, fr, es, zh) to text", key)
+        codes = ", ".join(languages)
+        raise DefinitionError(src, f"{what} must map language codes ({codes}) to text", key)
     texts: dict[str, str] = {}
     for language, text in raw.items():
         if language not in UN_LANGUAGES:
@@ -55,7 +65,7 @@ def _translations(raw: object, src: str, key: str | None, what: str) -> dict[str
             hint = " (quote words such as yes, no, on, off)" if isinstance(text, bool) else ""
             raise DefinitionError(src, f"{what} in {language!r} must be non-empty text{hint}", key)
         texts[language] = text.strip()
-    missing = [language for language in REQUIRED_LANGUAGES if language not in texts]
+    missing = [language for language in languages if language not in texts]
     if missing:
         raise DefinitionError(
             src, f"{what} is missing the translation in {', '.join(missing)}", key
@@ -70,7 +80,9 @@ def _flag(fields: Mapping[str, Any], name: str, default: bool, src: str, key: st
     return value
 
 
-def _options(raw: object, src: str, key: str, qtype: str) -> tuple[Option, ...]:
+def _options(
+    raw: object, src: str, key: str, qtype: str, languages: Languages
+) -> tuple[Option, ...]:
     if raw is None and qtype == "likert5":
         return LIKERT_OPTIONS
     if not isinstance(raw, list) or len(raw) < 2:
@@ -86,7 +98,7 @@ def _options(raw: object, src: str, key: str, qtype: str) -> tuple[Option, ...]:
             raise DefinitionError(src, problem, key)
         if code in (option.code for option in options):
             raise DefinitionError(src, f"option code {code!r} is used twice", key)
-        label = _translations(fields["label"], src, key, f"label of option {code!r}")
+        label = _translations(fields["label"], src, key, f"label of option {code!r}", languages)
         options.append(Option(code, label, _flag(fields, "exclusive", False, src, key)))
     if qtype == "likert5" and tuple(option.code for option in options) != LIKERT_CODES:
         raise DefinitionError(src, f"likert5 options must be {', '.join(LIKERT_CODES)}", key)
@@ -149,7 +161,17 @@ def _date_bounds(fields: Mapping[str, Any], src: str, key: str) -> tuple[date | 
     return low, high
 
 
-_COMMON_FIELDS = {"help", "required", "show_if"}
+_COMMON_FIELDS = {
+    "help",
+    "required",
+    "show_if",
+    "relevant",
+    "constraint",
+    "constraint_message",
+    "required_if",
+    "required_message",
+    "default",
+}
 _TYPE_FIELDS = {
     "likert5": {"options"},
     "single": {"options"},
@@ -158,9 +180,63 @@ _TYPE_FIELDS = {
     "number": {"min", "max", "integer"},
     "date": {"min", "max"},
 }
+_NOTE_FIELDS = {"help", "relevant"}
 
 
-def _question(raw: object, src: str, where: str, earlier: Mapping[str, Question]) -> Question:
+@dataclass(frozen=True)
+class _Context:
+    src: str
+    languages: Languages
+    earlier: Mapping[str, Question]
+    scope: Scope
+
+
+def _type_extra(fields: Mapping[str, Any], qtype: str, key: str, ctx: _Context) -> dict[str, Any]:
+    src = ctx.src
+    extra: dict[str, Any] = {}
+    if qtype in CHOICE_TYPES:
+        extra["options"] = _options(fields.get("options"), src, key, qtype, ctx.languages)
+    elif qtype == "number":
+        extra["integer"] = _flag(fields, "integer", False, src, key)
+        extra["minimum"], extra["maximum"] = _number_bounds(fields, src, key, extra["integer"])
+    elif qtype == "date":
+        extra["earliest"], extra["latest"] = _date_bounds(fields, src, key)
+    elif qtype == "text":
+        max_length = fields.get("max_length", TEXT_MAX_LENGTH)
+        if type(max_length) is not int or not 1 <= max_length <= TEXT_MAX_LENGTH:
+            problem = f"max_length must be a whole number from 1 to {TEXT_MAX_LENGTH}"
+            raise DefinitionError(src, problem, key)
+        extra["max_length"] = max_length
+        extra["multiline"] = _flag(fields, "multiline", True, src, key)
+    return extra
+
+
+def _texts(fields: Mapping[str, Any], name: str, key: str, ctx: _Context) -> dict[str, str]:
+    if name not in fields:
+        return {}
+    return _translations(fields[name], ctx.src, key, name.replace("_", " "), ctx.languages)
+
+
+def _expressions(fields: Mapping[str, Any], key: str, ctx: _Context) -> dict[str, Any]:
+    names = ("relevant", "constraint", "required_if")
+    return {name: checked_expression(fields, name, ctx.src, key, ctx.scope) for name in names}
+
+
+def _default(question: Question, src: str) -> Question:
+    if question.default is None:
+        return question
+    if not isinstance(question.default, str) or not question.default.strip():
+        raise DefinitionError(src, "default must be a non-empty answer", question.key, "default")
+    raw = question.default.split() if question.type == "multiple" else question.default
+    value, error = clean_answer(question, raw)
+    if error is not None or value is None:
+        problem = f"default {question.default!r} is not a valid answer to this question"
+        raise DefinitionError(src, problem, question.key, "default")
+    return question
+
+
+def _question(raw: object, where: str, ctx: _Context) -> Question:
+    src = ctx.src
     key = raw.get("key") if isinstance(raw, Mapping) else None
     if not isinstance(key, str) or not KEY_RE.fullmatch(key):
         problem = f"{where} needs a key of lower-case letters, digits and _, not {key!r}"
@@ -170,40 +246,84 @@ def _question(raw: object, src: str, where: str, earlier: Mapping[str, Question]
     qtype = raw.get("type") if isinstance(raw, Mapping) else None
     if qtype not in QUESTION_TYPES:
         problem = f"unknown type {qtype!r}; use one of {', '.join(QUESTION_TYPES)}"
-        raise DefinitionError(src, problem, key)
-    optional = _COMMON_FIELDS | _TYPE_FIELDS[qtype]
+        raise DefinitionError(src, problem, key, "type")
+    optional = _NOTE_FIELDS if qtype == NOTE_TYPE else _COMMON_FIELDS | _TYPE_FIELDS[qtype]
     fields = _fields(raw, src, key, f"a {qtype} question", {"key", "type", "label"}, optional)
-    extra: dict[str, Any] = {}
-    if qtype in CHOICE_TYPES:
-        extra["options"] = _options(fields.get("options"), src, key, qtype)
-    elif qtype == "number":
-        extra["integer"] = _flag(fields, "integer", False, src, key)
-        extra["minimum"], extra["maximum"] = _number_bounds(fields, src, key, extra["integer"])
-    elif qtype == "date":
-        extra["earliest"], extra["latest"] = _date_bounds(fields, src, key)
-    else:
-        max_length = fields.get("max_length", TEXT_MAX_LENGTH)
-        if type(max_length) is not int or not 1 <= max_length <= TEXT_MAX_LENGTH:
-            problem = f"max_length must be a whole number from 1 to {TEXT_MAX_LENGTH}"
-            raise DefinitionError(src, problem, key)
-        extra["max_length"] = max_length
-        extra["multiline"] = _flag(fields, "multiline", True, src, key)
     show_if = fields.get("show_if")
-    return Question(
+    question = Question(
         key=key,
         type=qtype,
-        label=_translations(fields["label"], src, key, "label"),
-        help=_translations(fields["help"], src, key, "help") if "help" in fields else {},
+        label=_translations(fields["label"], src, key, "label", ctx.languages),
+        help=_texts(fields, "help", key, ctx),
         required=_flag(fields, "required", False, src, key),
-        show_if=_condition(show_if, src, key, earlier) if show_if is not None else None,
-        **extra,
+        show_if=_condition(show_if, src, key, ctx.earlier) if show_if is not None else None,
+        constraint_message=_texts(fields, "constraint_message", key, ctx),
+        required_message=_texts(fields, "required_message", key, ctx),
+        default=fields.get("default"),
+        **_expressions(fields, key, ctx),
+        **_type_extra(fields, qtype, key, ctx),
+    )
+    return _default(question, src)
+
+
+def _languages(raw: object, src: str) -> Languages:
+    if raw is None:
+        return REQUIRED_LANGUAGES
+    if (
+        not isinstance(raw, list)
+        or not all(isinstance(code, str) and code in UN_LANGUAGES for code in raw)
+        or len(set(raw)) != len(raw)
+        or "en" not in raw
+    ):
+        problem = "languages must list distinct UN language codes, English (en) among them"
+        raise DefinitionError(src, problem)
+    return tuple(raw)
+
+
+def _all_keys(pages: list[Any]) -> frozenset[str]:
+    keys = set()
+    for page in pages:
+        for raw in page.get("questions", []) if isinstance(page, Mapping) else []:
+            answered = isinstance(raw, Mapping) and raw.get("type") != NOTE_TYPE
+            if answered and isinstance(raw.get("key"), str):
+                keys.add(raw["key"])
+    return frozenset(keys)
+
+
+def _page(raw_page: object, where: str, ctx: _Context, earlier: dict[str, Question]) -> Page:
+    source = ctx.src
+    page = _fields(raw_page, source, None, where, {"title", "questions"}, {"intro", "relevant"})
+    if not isinstance(page["questions"], list) or not page["questions"]:
+        raise DefinitionError(source, f"{where} needs a non-empty list of questions")
+    everywhere = ctx.scope.everywhere
+    keys = frozenset(q.get("key") for q in page["questions"] if isinstance(q, Mapping))
+    before = frozenset(earlier) & everywhere
+    page_scope = Scope(before, frozenset(), everywhere)
+    scope = Scope(before, frozenset(k for k in keys if k in everywhere), everywhere)
+    question_ctx = _Context(source, ctx.languages, earlier, scope)
+    questions: dict[str, Question] = {}
+    for number, raw_question in enumerate(page["questions"], 1):
+        question = _question(raw_question, f"question {number} of {where}", question_ctx)
+        if question.key in earlier or question.key in questions:
+            raise DefinitionError(source, "duplicate question key", question.key, "key")
+        questions[question.key] = question
+    title = _translations(page["title"], source, None, f"title of {where}", ctx.languages)
+    intro = page.get("intro")
+    return Page(
+        title=title,
+        questions=tuple(questions.values()),
+        intro=_translations(intro, source, None, f"intro of {where}", ctx.languages)
+        if intro is not None
+        else {},
+        relevant=checked_expression(page, "relevant", source, None, page_scope),
     )
 
 
 def from_dict(data: Mapping[str, Any], source: str = "<snapshot>") -> SurveyDefinition:
     """Check a definition given as plain data (a parsed YAML file or a stored JSON snapshot)."""
-    required = {"key", "version", "title", "intro", "pages"}
-    top = _fields(data, source, None, "the definition", required, {"thanks"})
+    required = {"key", "version", "title", "pages"}
+    optional = {"intro", "thanks", "languages"}
+    top = _fields(data, source, None, "the definition", required, optional)
     key, version = top["key"], top["version"]
     if not isinstance(key, str) or not KEY_RE.fullmatch(key):
         raise DefinitionError(source, f"key must be lower-case letters, digits and _, not {key!r}")
@@ -211,34 +331,25 @@ def from_dict(data: Mapping[str, Any], source: str = "<snapshot>") -> SurveyDefi
         raise DefinitionError(source, f"version must be a whole number from 1, not {version!r}")
     if not isinstance(top["pages"], list) or not top["pages"]:
         raise DefinitionError(source, "pages must be a non-empty list")
+    languages = _languages(top.get("languages"), source)
+    everywhere = _all_keys(top["pages"])
+    ctx = _Context(source, languages, {}, Scope(frozenset(), frozenset(), everywhere))
     earlier: dict[str, Question] = {}
     pages: list[Page] = []
     for page_number, raw_page in enumerate(top["pages"], 1):
-        where = f"page {page_number}"
-        page = _fields(raw_page, source, None, where, {"title", "questions"}, {"intro"})
-        if not isinstance(page["questions"], list) or not page["questions"]:
-            raise DefinitionError(source, f"{where} needs a non-empty list of questions")
-        questions: dict[str, Question] = {}
-        for number, raw_question in enumerate(page["questions"], 1):
-            question = _question(raw_question, source, f"question {number} of {where}", earlier)
-            if question.key in earlier or question.key in questions:
-                raise DefinitionError(source, "duplicate question key", question.key)
-            questions[question.key] = question
-        earlier.update(questions)
-        pages.append(
-            Page(
-                title=_translations(page["title"], source, None, f"title of {where}"),
-                questions=tuple(questions.values()),
-                intro=_translations(page["intro"], source, None, f"intro of {where}")
-                if "intro" in page
-                else {},
-            )
-        )
+        page = _page(raw_page, f"page {page_number}", ctx, earlier)
+        earlier.update({q.key: q for q in page.questions})
+        pages.append(page)
+
+    def texts(name: str) -> dict[str, str]:
+        return _translations(top[name], source, None, name, languages)
+
     return SurveyDefinition(
         key=key,
         version=version,
-        title=_translations(top["title"], source, None, "title"),
-        intro=_translations(top["intro"], source, None, "intro"),
+        title=texts("title"),
+        intro=texts("intro") if "intro" in top else {},
         pages=tuple(pages),
-        thanks=_translations(top["thanks"], source, None, "thanks") if "thanks" in top else {},
+        thanks=texts("thanks") if "thanks" in top else {},
+        languages=languages if "languages" in top else (),
     )

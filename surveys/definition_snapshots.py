@@ -6,7 +6,7 @@ import hashlib
 import json
 from typing import Any
 
-from surveys.questionnaire import CHOICE_TYPES, Question, SurveyDefinition
+from surveys.questionnaire import CHOICE_TYPES, NOTE_TYPE, Question, SurveyDefinition
 
 
 def to_dict(definition: SurveyDefinition) -> dict[str, Any]:
@@ -15,22 +15,43 @@ def to_dict(definition: SurveyDefinition) -> dict[str, Any]:
         "key": definition.key,
         "version": definition.version,
         "title": dict(definition.title),
-        "intro": dict(definition.intro),
         "pages": [
             {
                 "title": dict(page.title),
                 **({"intro": dict(page.intro)} if page.intro else {}),
+                **({"relevant": page.relevant} if page.relevant else {}),
                 "questions": [_question_dict(question) for question in page.questions],
             }
             for page in definition.pages
         ],
     }
+    if definition.intro:
+        data["intro"] = dict(definition.intro)
     if definition.thanks:
         data["thanks"] = dict(definition.thanks)
+    if definition.languages:
+        data["languages"] = list(definition.languages)
     return data
 
 
+def _expression_fields(question: Question) -> dict[str, Any]:
+    """The XLSForm additions, present only when set (older snapshots keep their hash)."""
+    fields = {
+        "relevant": question.relevant,
+        "constraint": question.constraint,
+        "constraint_message": dict(question.constraint_message),
+        "required_if": question.required_if,
+        "required_message": dict(question.required_message),
+        "default": question.default,
+    }
+    return {name: value for name, value in fields.items() if value}
+
+
 def _question_dict(question: Question) -> dict[str, Any]:
+    if question.type == NOTE_TYPE:
+        note = {"key": question.key, "type": question.type, "label": dict(question.label)}
+        optional = {"help": dict(question.help), "relevant": question.relevant}
+        return note | {name: value for name, value in optional.items() if value}
     data: dict[str, Any] = {
         "key": question.key,
         "type": question.type,
@@ -44,6 +65,7 @@ def _question_dict(question: Question) -> dict[str, Any]:
             "question": question.show_if.question,
             "in": list(question.show_if.values),
         }
+    data.update(_expression_fields(question))
     if question.type in CHOICE_TYPES:
         data["options"] = [
             {"code": o.code, "label": dict(o.label), **({"exclusive": True} if o.exclusive else {})}

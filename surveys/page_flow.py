@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from surveys.expressions import evaluate
 from surveys.questionnaire import Answer, Page, Question, SurveyDefinition
 
 
@@ -14,7 +15,13 @@ def page_at(definition: SurveyDefinition, page_index: int) -> Page:
 
 
 def is_visible(question: Question, answers: Mapping[str, Answer]) -> bool:
-    """Whether the question is asked, given answers to the earlier questions."""
+    """Whether the question is asked, given answers to the earlier questions.
+
+    Both its `show_if` and its `relevant` expression must hold; a question not asked is not
+    answered, so its answer is neither kept nor counted.
+    """
+    if question.relevant is not None and not evaluate(question.relevant, answers):
+        return False
     if question.show_if is None:
         return True
     given = answers.get(question.show_if.question)
@@ -22,12 +29,18 @@ def is_visible(question: Question, answers: Mapping[str, Answer]) -> bool:
     return any(code in question.show_if.values for code in chosen)
 
 
+def page_is_relevant(page: Page, answers: Mapping[str, Answer]) -> bool:
+    return page.relevant is None or evaluate(page.relevant, answers)
+
+
 def prune_hidden(definition: SurveyDefinition, answers: Mapping[str, Answer]) -> dict[str, Answer]:
     """The answers without those to unknown questions or to questions no longer shown."""
     kept: dict[str, Answer] = {}
-    for question in definition.questions:
-        if question.key in answers and is_visible(question, kept):
-            kept[question.key] = answers[question.key]
+    for page in definition.pages:
+        shown = page_is_relevant(page, kept)
+        for question in page.questions:
+            if shown and question.key in answers and is_visible(question, kept):
+                kept[question.key] = answers[question.key]
     return kept
 
 
@@ -36,7 +49,10 @@ def visible_questions(
 ) -> list[Question]:
     """The page's questions to show; conditions only read earlier pages, so no script is needed."""
     context = prune_hidden(definition, answers)
-    return [q for q in page_at(definition, page_index).questions if is_visible(q, context)]
+    page = page_at(definition, page_index)
+    if not page_is_relevant(page, context):
+        return []
+    return [q for q in page.questions if is_visible(q, context)]
 
 
 def next_page_index(

@@ -9,6 +9,7 @@ from typing import Any
 from flask_babel import gettext
 from markupsafe import Markup, escape
 
+from surveys.answer_rules import is_required
 from surveys.answering import is_last_page
 from surveys.page_flow import previous_page_index, progress, visible_questions
 from surveys.questionnaire import FieldError, Question, SurveyDefinition, text_for
@@ -87,26 +88,36 @@ class PageView:
     is_last: bool
 
 
+def _error_text(error: FieldError | None, locale: str) -> str | None:
+    if error is None:
+        return None
+    message, params = error
+    texts = params.get("texts")  # the survey's own message (constraint_message, required_message)
+    return text_for(texts, locale) if texts else gettext(message, **params)
+
+
 def _question_view(
     question: Question,
     values: Mapping[str, Sequence[str]],
     errors: Mapping[str, FieldError],
     locale: str,
+    saved: Mapping[str, Any],
 ) -> QuestionView:
     given = list(values.get(question.key, ()))
-    error = errors.get(question.key)
+    if question.key not in values and question.default is not None:
+        given = question.default.split() if question.type == "multiple" else [question.default]
     return QuestionView(
         key=question.key,
         type=question.type,
         label=localised(question.label, locale),
         help=localised(question.help, locale),
-        required=question.required,
+        required=is_required(question, saved),
         options=tuple(
             OptionView(option.code, localised(option.label, locale), option.code in given)
             for option in question.options
         ),
         value=given[0] if given and not question.options else "",
-        error=gettext(error[0], **error[1]) if error else None,
+        error=_error_text(errors.get(question.key), locale),
         multiline=question.multiline,
         max_length=question.max_length,
         integer=question.integer,
@@ -134,7 +145,7 @@ def page_view(
         page_index=page_index,
         number=number,
         total=total,
-        questions=tuple(_question_view(q, values, errors, locale) for q in shown),
+        questions=tuple(_question_view(q, values, errors, locale, saved) for q in shown),
         has_previous=previous_page_index(definition, page_index, saved) is not None,
         is_last=is_last_page(definition, page_index, saved),
     )

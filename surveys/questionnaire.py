@@ -10,8 +10,9 @@ from typing import Any
 
 REQUIRED_LANGUAGES = ("en", "fr", "es", "zh")
 UN_LANGUAGES = frozenset({"ar", "en", "es", "fr", "ru", "zh"})
-QUESTION_TYPES = ("likert5", "single", "multiple", "text", "number", "date")
+QUESTION_TYPES = ("likert5", "single", "multiple", "text", "number", "date", "note")
 CHOICE_TYPES = frozenset({"likert5", "single", "multiple"})
+NOTE_TYPE = "note"  # text shown on a page, never answered
 LIKERT_CODES = (
     "fully_agree",
     "somewhat_agree",
@@ -35,8 +36,11 @@ KEY_RE = re.compile(r"[a-z][a-z0-9_]{0,62}")
 class DefinitionError(ValueError):
     """A survey definition that cannot be used; the message names the file, question and problem."""
 
-    def __init__(self, source: str, problem: str, question: str | None = None) -> None:
-        self.source, self.problem, self.question = source, problem, question
+    def __init__(
+        self, source: str, problem: str, question: str | None = None, field: str | None = None
+    ) -> None:
+        # `field`: the definition field at fault (e.g. "relevant"), for readers that map it back.
+        self.source, self.problem, self.question, self.field = source, problem, question, field
         where = f"{source}: question {question!r}" if question else source
         super().__init__(f"{where}: {problem}")
 
@@ -72,6 +76,13 @@ class Question:
     latest: date | None = None
     max_length: int = TEXT_MAX_LENGTH
     multiline: bool = True
+    # XLSForm expressions (surveys.expressions), their messages and a pre-filled answer.
+    relevant: str | None = None
+    constraint: str | None = None
+    constraint_message: dict[str, str] = field(default_factory=dict)
+    required_if: str | None = None
+    required_message: dict[str, str] = field(default_factory=dict)
+    default: str | None = None
 
     @property
     def codes(self) -> tuple[str, ...]:
@@ -83,6 +94,7 @@ class Page:
     title: dict[str, str]
     questions: tuple[Question, ...]
     intro: dict[str, str] = field(default_factory=dict)
+    relevant: str | None = None  # the whole page (an XLSForm group) is shown only when it holds
 
 
 @dataclass(frozen=True)
@@ -93,10 +105,13 @@ class SurveyDefinition:
     intro: dict[str, str]
     pages: tuple[Page, ...]
     thanks: dict[str, str] = field(default_factory=dict)
+    # The languages every text has; empty: at least REQUIRED_LANGUAGES (imported forms may differ).
+    languages: tuple[str, ...] = ()
 
     @property
     def questions(self) -> tuple[Question, ...]:
-        return tuple(question for page in self.pages for question in page.questions)
+        """The questions that take an answer (notes are left out)."""
+        return tuple(q for page in self.pages for q in page.questions if q.type != NOTE_TYPE)
 
     def question(self, key: str) -> Question:
         """The question with that key; KeyError if the survey has none."""

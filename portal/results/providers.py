@@ -8,7 +8,7 @@ import each other; they meet only here.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -16,6 +16,7 @@ from flask import Flask
 from sqlalchemy.orm import Session
 
 from portal.results.figures import IndicatorFigure, IndicatorSpec
+from portal.results.framework import Indicator
 from portal.results.vocabulary import AnswerCodes, SourceVocabulary
 
 _PROVIDERS = "indicator_providers"
@@ -80,3 +81,24 @@ def declared_vocabulary(app: Flask) -> list[SourceVocabulary]:
     """What each registered source declared: its questions and their answer codes."""
     declared: dict[str, SourceVocabulary] = app.extensions.get(_VOCABULARY, {})
     return list(declared.values())
+
+
+def indicator_questions(
+    app: Flask, source: str, indicators: Iterable[Indicator]
+) -> dict[str, AnswerCodes]:
+    """The questions of `source` that feed one of `indicators`, with the codes it declared.
+
+    What a questionnaire of that source must keep asking, with exactly these answer codes, for
+    the registry's figures to stay computable.
+    """
+    declared: dict[str, SourceVocabulary] = app.extensions.get(_VOCABULARY, {})
+    vocabulary = declared.get(source)
+    if vocabulary is None:
+        return {}
+    return {
+        indicator.question_key: vocabulary.questions[indicator.question_key]
+        for indicator in indicators
+        if indicator.source == source
+        and indicator.question_key is not None
+        and indicator.question_key in vocabulary.questions
+    }
