@@ -13,6 +13,7 @@ def init_app(app: Flask) -> None:
     """Blueprints, the `knowledge` command group, navigation, demo data and the 3.x provider."""
     # contribute_views, review_views and support_views add their routes to views.bp.
     from knowledge import (  # noqa: F401
+        api_spec,
         contribute_views,
         forms,
         permissions,
@@ -33,6 +34,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(views.bp)
     app.register_blueprint(views.seo_bp)
     app.register_blueprint(views.api_bp)
+    api_spec.init_app(app)
     app.cli.add_command(knowledge_cli)
     navigation.register(app, "knowledge.browse", _l("Knowledge"), lambda user: True, 20)
     navigation.register(

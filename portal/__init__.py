@@ -38,6 +38,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         limits,
         logs,
         navigation,
+        openapi,
         operations_cli,
         routing,
         security,
@@ -83,6 +84,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(views.bp)
     app.register_blueprint(auth_views.bp)
     app.register_blueprint(api.bp)
+    openapi.init_app(app)
     navigation.register(app, "portal.home", _l("Home"), lambda user: True, 0)
     navigation.register(
         app,

@@ -17,7 +17,7 @@ def init_app(app: Flask) -> None:
     """
     from portal import navigation
     from portal.cli import register_demo_loader
-    from portal.results import api, partner_view, views
+    from portal.results import api, api_spec, partner_view, views
     from portal.results.cli import results_cli
     from portal.results.demo import load_demo
     from portal.results.labels import GROUP_LABELS, STATUS_LABELS, UNIT_LABELS
@@ -34,6 +34,7 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
+    api_spec.init_app(app)
     app.register_blueprint(partner_view.bp)
     app.cli.add_command(results_cli)
     navigation.register(app, "results.dashboard", _l("Results"), can_view_results, 40)

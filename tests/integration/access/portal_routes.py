@@ -64,4 +64,6 @@ CASES = [
     Case("/admin/outbox", "GET", STAFF, "/admin/outbox"),
     Case("/admin/outbox/<int:item_id>/retry", "POST", STAFF, "/admin/outbox/999/retry"),
     Case("/api/v1/health", "GET", EVERYONE, "/api/v1/health"),
+    Case("/api/v1/openapi.json", "GET", EVERYONE, "/api/v1/openapi.json"),
+    Case("/api/v1/docs", "GET", EVERYONE, "/api/v1/docs"),
 ]

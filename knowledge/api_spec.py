@@ -1,0 +1,150 @@
+"""The OpenAPI description of the knowledge endpoints: search and product metadata."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from knowledge.models import PRODUCT_TYPES
+from knowledge.sdgs import SDG_NUMBERS
+from knowledge.search.engine import MAX_PAGE, MAX_PER_PAGE, MAX_QUERY_CHARS
+from portal.models import ORG_KINDS
+from portal.openapi import error_responses, register_paths
+
+
+def _filter(name: str, items: dict[str, Any], description: str) -> dict[str, Any]:
+    return {
+        "name": name,
+        "in": "query",
+        "description": description + " Repeat the parameter for several values (any of them).",
+        "style": "form",
+        "explode": True,
+        "schema": {"type": "array", "items": items, "maxItems": 20},
+    }
+
+
+SEARCH_PARAMETERS = [
+    {
+        "name": "q",
+        "in": "query",
+        "description": 'Words, "phrases", OR, -excluded words; in any of the six languages.',
+        "schema": {"type": "string", "maxLength": MAX_QUERY_CHARS},
+    },
+    {
+        "name": "page",
+        "in": "query",
+        "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE},
+    },
+    {
+        "name": "per_page",
+        "in": "query",
+        "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
+    },
+    {"name": "sort", "in": "query", "schema": {"enum": ["relevance", "date"]}},
+    _filter("type", {"enum": list(PRODUCT_TYPES)}, "Product types."),
+    _filter("language", {"type": "string", "pattern": "^[a-z]{2}$"}, "Languages (ISO 639-1)."),
+    _filter(
+        "sdg", {"type": "integer", "enum": sorted(SDG_NUMBERS)}, "Sustainable Development Goals."
+    ),
+    _filter(
+        "country", {"type": "string", "pattern": "^[A-Z]{3}$"}, "Countries (ISO 3166 alpha-3)."
+    ),
+    _filter("org_kind", {"enum": list(ORG_KINDS)}, "Kinds of the publishing organisation."),
+    _filter("year", {"type": "integer", "minimum": 1900, "maximum": 2100}, "Publication years."),
+]
+
+SCHEMAS: dict[str, Any] = {
+    "SearchPage": {
+        "type": "object",
+        "required": ["total", "page", "results", "facets", "suggestion"],
+        "properties": {
+            "total": {"type": "integer", "minimum": 0},
+            "page": {"type": "integer", "minimum": 1},
+            "per_page": {"type": "integer"},
+            "sort": {"type": "string"},
+            "results": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["id", "title", "snippet", "url"],
+                    "properties": {
+                        "id": {"type": "integer"},
+                        "title": {"type": "string"},
+                        "snippet": {
+                            "type": "string",
+                            "description": "Escaped text; matched words in `<mark>`.",
+                        },
+                        "url": {"type": "string"},
+                    },
+                },
+            },
+            "facets": {
+                "type": "object",
+                "additionalProperties": {
+                    "type": "object",
+                    "additionalProperties": {"type": "integer"},
+                },
+            },
+            "suggestion": {"type": ["string", "null"]},
+        },
+    },
+    "Product": {
+        "type": "object",
+        "required": ["id", "title", "product_type", "language", "publication_date"],
+        "properties": {
+            "id": {"type": "integer"},
+            "title": {"type": "string"},
+            "abstract": {"type": "string"},
+            "product_type": {"enum": list(PRODUCT_TYPES)},
+            "language": {"type": "string"},
+            "publication_date": {"type": "string", "format": "date"},
+            "organisation": {"type": "object"},
+            "countries": {"type": ["array", "null"], "items": {"type": "string"}},
+            "sdgs": {"type": ["array", "null"], "items": {"type": "integer"}},
+            "files": {"type": "array", "items": {"type": "object"}},
+        },
+    },
+}
+
+
+def init_app(app: Flask) -> None:
+    json_of = {"application/json": {"schema": {"$ref": "#/components/schemas/SearchPage"}}}
+    product = {"application/json": {"schema": {"$ref": "#/components/schemas/Product"}}}
+    register_paths(
+        app,
+        {
+            "/knowledge/search": {
+                "get": {
+                    "operationId": "searchProducts",
+                    "summary": "Search published knowledge products, with facet counts",
+                    "security": [],
+                    "parameters": SEARCH_PARAMETERS,
+                    "responses": {
+                        "200": {"description": "A page of results.", "content": json_of},
+                        **error_responses(400, 503),
+                    },
+                }
+            },
+            "/knowledge/products/{product_id}": {
+                "get": {
+                    "operationId": "getProduct",
+                    "summary": "A published product's metadata",
+                    "security": [],
+                    "parameters": [
+                        {
+                            "name": "product_id",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "integer", "minimum": 1},
+                        }
+                    ],
+                    "responses": {
+                        "200": {"description": "The product.", "content": product},
+                        **error_responses(400, 404),
+                    },
+                }
+            },
+        },
+        SCHEMAS,
+    )
