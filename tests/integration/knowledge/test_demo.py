@@ -12,6 +12,7 @@ from knowledge.models import KnowledgeProduct, ProductFile, SupportRecord
 from portal.auth import accounts
 from portal.demo import ORGANISATIONS
 from tests.integration.knowledge.conftest import count_rows
+from tests.worker_helpers import read_texts
 
 
 def test_demo_catalogue_is_varied_readable_and_loaded_once(app, session) -> None:
@@ -21,6 +22,7 @@ def test_demo_catalogue_is_varied_readable_and_loaded_once(app, session) -> None
     load_demo(session, app)
     load_demo(session, app)
     session.commit()
+    assert read_texts(app) >= 20  # the files' text is read by the worker, not by the loader
 
     items = session.scalars(select(KnowledgeProduct)).all()
     assert 30 <= len(items) <= 40
