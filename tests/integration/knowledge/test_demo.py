@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+import pytest
 from sqlalchemy import select
 
 from knowledge.demo import load_demo, minimal_pdf
@@ -15,6 +16,7 @@ from tests.integration.knowledge.conftest import count_rows
 from tests.worker_helpers import read_texts
 
 
+@pytest.mark.slow  # the worker reads some 30 PDFs one after the other
 def test_demo_catalogue_is_varied_readable_and_loaded_once(app, session) -> None:
     for code, name, kind, country in ORGANISATIONS:
         accounts.create_organisation(session, code, name, kind, country)
