@@ -10,7 +10,8 @@ from flask_babel import lazy_gettext as _l
 
 
 def init_app(app: Flask) -> None:
-    """Blueprints, the `knowledge` command group, navigation, demo data and the 3.x provider."""
+    """Blueprints, the `knowledge` command group, navigation, demo data, the 3.x provider and the
+    worker task that reads uploaded files' text."""
     # contribute_views, review_views and support_views add their routes to views.bp.
     from knowledge import (  # noqa: F401
         api_spec,
@@ -26,7 +27,8 @@ def init_app(app: Flask) -> None:
     from knowledge.indicators import knowledge_indicator
     from knowledge.organisations import merge_organisation_rows
     from knowledge.search.wiring import init_app as init_search
-    from portal import navigation
+    from knowledge.text_queue import extraction_task
+    from portal import background, navigation
     from portal.auth.organisations import register_merge_handler
     from portal.cli import register_demo_loader
     from portal.results.providers import register_provider
@@ -49,6 +51,8 @@ def init_app(app: Flask) -> None:
     register_demo_loader(app, load_demo)
     register_provider(app, "knowledge", knowledge_indicator)
     register_merge_handler(app, "knowledge", merge_organisation_rows)
+    # Before search's own wiring, so that text read in a round reaches the index in that round.
+    background.register_task(app, "extraction", extraction_task)
     init_search(app)
 
     @app.context_processor

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
 
@@ -246,21 +244,9 @@ def load_demo(session: Session, app: Flask) -> None:
     data_dir = Path(app.config["PORTAL_DATA_DIR"])
     contributor = accounts.user_by_email(session, "contributor@demo.unv.org")
     staff = accounts.user_by_email(session, "staff@demo.unv.org")
-    with (
-        tempfile.TemporaryDirectory() as folder,
-        ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool,
-    ):
-        # Text extraction runs one subprocess per file; in parallel the demo loads in seconds.
-        accepted = dict(
-            zip(
-                (row[8] for row in rows if row[10]),
-                pool.map(
-                    lambda row: _accept_pdf(Path(folder), data_dir, row),
-                    [row for row in rows if row[10]],
-                ),
-                strict=True,
-            )
-        )
+    # The files' text is read by the worker once the demo is committed (knowledge.text_queue).
+    with tempfile.TemporaryDirectory() as folder:
+        accepted = {row[8]: _accept_pdf(Path(folder), data_dir, row) for row in rows if row[10]}
     for upload in accepted.values():
         uploads.remove_unless_committed(session, data_dir, upload)
     for row in rows:

@@ -18,6 +18,9 @@ logger = logging.getLogger(__name__)
 
 STATUSES = ("ok", "empty", "encrypted", "unreadable", "timeout", "too_large")
 
+#: The status and note of an accepted file whose text the worker has not read yet.
+PENDING = "pending"
+NOTE_PENDING = N_("The text of this file is being read; it will be searchable shortly.")
 NOTE_TRUNCATED = N_(
     "Only the beginning of this file's text was read because the text is very long."
 )

@@ -19,7 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
-from knowledge.extraction import STATUSES
+from knowledge.extraction import PENDING, STATUSES
 from knowledge.file_rules import KINDS
 from portal.db import Base, UTCDateTime, utcnow
 from portal.models import Organisation, User
@@ -40,7 +40,8 @@ FLAGGED_TYPES = ("vnr", "unsdcf")
 PRODUCT_STATES = ("draft", "submitted", "published", "rejected", "withdrawn")
 REVISION_STATES = ("pending", "approved", "rejected")
 FILE_KINDS = KINDS
-TEXT_STATUSES = STATUSES
+# A file's text is read by the worker after the upload commits (knowledge.text_queue).
+TEXT_STATUSES = (PENDING, *STATUSES)
 RECIPIENT_KINDS = ("unct", "un_entity", "member_state")
 SUPPORT_PROCESSES = ("cca_unsdcf", "national_policy")
 OUTBOX_ACTIONS = ("upsert", "delete")
@@ -209,9 +210,13 @@ class ProductFile(Base):
     mime: Mapped[str] = mapped_column(String(100))
     size: Mapped[int] = mapped_column(BigInteger)
     sha256: Mapped[str] = mapped_column(String(64))
-    text_status: Mapped[str] = mapped_column(String(12))
+    text_status: Mapped[str] = mapped_column(String(12), index=True)
     text_note: Mapped[str] = mapped_column(String(300), default="")
     text: Mapped[str | None] = mapped_column(Text)
+    # The worker's lease on a pending file while it reads the text (see knowledge.text_queue).
+    text_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    text_claim_token: Mapped[str | None] = mapped_column(String(32))
+    text_claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 

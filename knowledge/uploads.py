@@ -1,7 +1,9 @@
-"""Files of knowledge products: accept an upload (spool, check, store, read its text) and record it.
+"""Files of knowledge products: accept an upload (spool, check, store) and record it.
 
 A stored file belongs to the transaction that accepted it: it is removed again unless that
-transaction commits, whichever door (form, import, demo) sent it.
+transaction commits, whichever door (form, import, demo) sent it. Its text is not read here: the
+file is recorded with text status "pending", and the worker reads it once the transaction has
+committed (knowledge.text_queue).
 """
 
 from __future__ import annotations
@@ -14,10 +16,10 @@ from typing import IO, Any
 from sqlalchemy import event
 from sqlalchemy.orm import Session, SessionTransaction
 
-from knowledge.extraction import ExtractionResult, extract_text
+from knowledge.extraction import NOTE_PENDING, PENDING
 from knowledge.file_checks import check_upload
 from knowledge.file_rules import CheckedFile, UploadRejected
-from knowledge.file_storage import remove_stored, resolve_stored, spooled, store_file
+from knowledge.file_storage import remove_stored, spooled, store_file
 from knowledge.models import (
     PRODUCT_AUDIT_TYPE,
     KnowledgeProduct,
@@ -56,29 +58,22 @@ class IncomingFile:
 
 @dataclass(frozen=True)
 class AcceptedFile:
-    """An upload that passed the checks, stored under `storage_key`, with its text read."""
+    """An upload that passed the checks, stored under `storage_key` (its text not read yet)."""
 
     checked: CheckedFile
     storage_key: str
-    extraction: ExtractionResult
 
 
 def accept_upload(
     data_dir: Path, temporary: Path, original_name: str, *, max_bytes: int
 ) -> AcceptedFile:
-    """Check a file on disk by content, store a copy and read its text.
+    """Check a file on disk by content and store a copy.
 
     Raises UploadRejected (nothing stored) when the file is refused. The caller removes the
     stored copy (`discard_upload`) if its transaction does not commit; `accept` does that itself.
     """
     checked = check_upload(temporary, original_name, max_bytes)
-    key = store_file(data_dir, temporary, checked)
-    try:
-        extraction = extract_text(resolve_stored(data_dir, key), checked.kind)
-    except BaseException:
-        remove_stored(data_dir, key)
-        raise
-    return AcceptedFile(checked, key, extraction)
+    return AcceptedFile(checked, store_file(data_dir, temporary, checked))
 
 
 def discard_upload(data_dir: Path, accepted: AcceptedFile) -> None:
@@ -116,8 +111,11 @@ def add_file(
     *,
     revision: ProductRevision | None = None,
 ) -> ProductFile:
-    """Record an accepted file; a revision's file stays hidden until the revision is approved."""
-    result = accepted.extraction
+    """Record an accepted file; a revision's file stays hidden until the revision is approved.
+
+    The file's text is "pending": the row itself is the worker's to-do item, so it exists if and
+    only if this transaction commits.
+    """
     product_file = ProductFile(
         product=product,
         revision=revision,
@@ -127,9 +125,9 @@ def add_file(
         mime=accepted.checked.mime,
         size=accepted.checked.size,
         sha256=accepted.checked.sha256,
-        text_status=result.status,
-        text_note=result.note,
-        text=result.text if result.readable else None,
+        text_status=PENDING,
+        text_note=NOTE_PENDING,
+        text=None,
         uploaded_by_id=actor.id if actor else None,
     )
     session.add(product_file)
@@ -141,7 +139,7 @@ def add_file(
         PRODUCT_AUDIT_TYPE,
         product.id,
         file_id=product_file.id,
-        text_status=result.status,
+        text_status=PENDING,
         revision_id=revision.id if revision else None,
     )
     enqueue_index(session, product.id)

@@ -109,7 +109,7 @@ def test_a_product_created_by_the_form_and_by_the_import_has_the_same_audit_rows
         (
             "knowledge.file.added",
             "knowledge_product",
-            {"file_id": "the product's file", "text_status": "ok", "revision_id": None},
+            {"file_id": "the product's file", "text_status": "pending", "revision_id": None},
         ),
     ]
     assert [_door_free(event, from_command) for event in command_rows] == [

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+import pytest
 from sqlalchemy import select
 
 from knowledge.demo import load_demo, minimal_pdf
@@ -12,8 +13,10 @@ from knowledge.models import KnowledgeProduct, ProductFile, SupportRecord
 from portal.auth import accounts
 from portal.demo import ORGANISATIONS
 from tests.integration.knowledge.conftest import count_rows
+from tests.worker_helpers import read_texts
 
 
+@pytest.mark.slow  # the worker reads some 30 PDFs one after the other
 def test_demo_catalogue_is_varied_readable_and_loaded_once(app, session) -> None:
     for code, name, kind, country in ORGANISATIONS:
         accounts.create_organisation(session, code, name, kind, country)
@@ -21,6 +24,7 @@ def test_demo_catalogue_is_varied_readable_and_loaded_once(app, session) -> None
     load_demo(session, app)
     load_demo(session, app)
     session.commit()
+    assert read_texts(app) >= 20  # the files' text is read by the worker, not by the loader
 
     items = session.scalars(select(KnowledgeProduct)).all()
     assert 30 <= len(items) <= 40

@@ -17,7 +17,8 @@ from knowledge.models import KnowledgeProduct, ProductFile, SearchOutbox
 from portal.models import AuditEvent
 from portal.results.providers import ComputeContext
 from tests.factories import make_org
-from tests.integration.knowledge.conftest import count_rows, stored_file_count
+from tests.integration.knowledge.conftest import count_rows, reread, stored_file_count
+from tests.worker_helpers import read_texts
 
 ROWS = [
     {
@@ -104,7 +105,7 @@ def assert_nothing_stored(session, data_dir: Path) -> None:
 
 
 def test_import_creates_every_product_with_its_file_state_and_flag(
-    runner, session, organisations, files_dir: Path, tmp_path: Path
+    app, runner, session, organisations, files_dir: Path, tmp_path: Path
 ) -> None:
     result = run_import(runner, write_csv(tmp_path / "products.csv", ROWS), files_dir)
 
@@ -116,7 +117,7 @@ def test_import_creates_every_product_with_its_file_state_and_flag(
     assert vnr.volunteering_integrated is True
     assert vnr.countries == ["KEN"] and vnr.sdgs == [1, 4, 17]
     assert vnr.files[0].original_name == "kenya.pdf"
-    assert vnr.files[0].text_status == "ok" and "Kenya VNR 2024" in (vnr.files[0].text or "")
+    assert vnr.files[0].text_status == "pending" and vnr.files[0].text is None
     toolkit = imported["Guía de voluntariado corporativo"]
     assert toolkit.status == "submitted" and toolkit.countries == ["ECU", "PER"]
     assert imported["Photo album"].status == "rejected"
@@ -132,6 +133,13 @@ def test_import_creates_every_product_with_its_file_state_and_flag(
         (None, "rejected"),
         (None, "submitted"),
     ]
+
+    # The import read no text; the worker does, and the published product is queued again.
+    assert read_texts(app) == 1
+    reread(session)
+    assert vnr.files[0].text_status == "ok" and "Kenya VNR 2024" in (vnr.files[0].text or "")
+    after = session.scalars(select(SearchOutbox).where(SearchOutbox.action == "upsert")).all()
+    assert [row.product_id for row in after] == [row.product_id for row in upserts] + [vnr.id]
 
 
 def test_an_empty_vnr_flag_is_stored_unknown_and_left_out_of_3_1(

@@ -16,8 +16,9 @@ from knowledge.catalogue import (
 )
 from knowledge.demo import minimal_pdf
 from knowledge.models import ProductFile
-from tests.integration.knowledge.conftest import make_product
+from tests.integration.knowledge.conftest import make_product, reread
 from tests.integration.search.conftest import run_indexer
+from tests.worker_helpers import read_texts
 
 
 def _titles(page: str) -> list[str]:
@@ -229,7 +230,7 @@ def test_metadata_api_answers_for_published_products_only(client, session, peopl
 
 
 def test_search_document_holds_published_products_and_read_text_only(
-    session, people, data_dir
+    app, session, people, data_dir
 ) -> None:
     product = make_product(session, people.ministry, title="Indexed", sdgs=(3,), countries=("KEN",))
     draft = make_product(session, people.ministry, status="draft")
@@ -250,8 +251,12 @@ def test_search_document_holds_published_products_and_read_text_only(
         text_status="encrypted",
     )
     session.add(unreadable)
-    session.flush()
+    session.commit()
+    pending = search_document(session, product.id)
+    assert pending is not None and pending["file_text"] is None  # not read yet
 
+    assert read_texts(app) == 1  # the encrypted one is not pending: only the PDF is read
+    reread(session)
     document = search_document(session, product.id)
 
     assert document is not None

@@ -11,7 +11,8 @@ from markupsafe import escape
 from sqlalchemy import select
 
 from knowledge.models import ProductFile
-from tests.integration.knowledge.conftest import SAMPLE_PDFS, form_post
+from tests.integration.knowledge.conftest import SAMPLE_PDFS, form_post, reread
+from tests.worker_helpers import read_texts
 
 PDFS = sorted(SAMPLE_PDFS.glob("*.pdf"))
 ENCRYPTED = {
@@ -35,7 +36,9 @@ def test_the_sample_set_is_complete() -> None:
 
 
 @pytest.mark.parametrize("pdf", PDFS, ids=[path.stem for path in PDFS])
-def test_sample_pdf_is_accepted_with_its_text_or_a_note(login, people, session, pdf: Path) -> None:
+def test_sample_pdf_is_accepted_with_its_text_or_a_note(
+    app, login, people, session, pdf: Path
+) -> None:
     client = login(people.contributor)
 
     response = form_post(
@@ -46,6 +49,9 @@ def test_sample_pdf_is_accepted_with_its_text_or_a_note(login, people, session, 
     stored = session.scalars(select(ProductFile)).one()
     assert stored.kind == "pdf"
     assert stored.size == pdf.stat().st_size
+    assert stored.text_status == "pending"
+    assert read_texts(app) == 1
+    reread(session)
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     if pdf.name in ENCRYPTED:
         assert stored.text_status == "encrypted"

@@ -16,6 +16,7 @@ from tests.integration.knowledge.conftest import (
     reread,
     stored_file_count,
 )
+from tests.worker_helpers import read_texts
 
 FORM = {
     "title": "Voluntariado en los gobiernos locales",
@@ -42,7 +43,7 @@ def test_submit_form_shows_every_contract_field(login, people) -> None:
 
 
 def test_contributor_submits_product_with_pdf_and_it_waits_for_review(
-    login, people, session, pdf_bytes, data_dir: Path
+    app, login, people, session, pdf_bytes, data_dir: Path
 ) -> None:
     client = login(people.contributor)
 
@@ -65,14 +66,26 @@ def test_contributor_submits_product_with_pdf_and_it_waits_for_review(
     assert stored.original_name == "Política nacional.pdf"
     assert stored.kind == "pdf" and stored.mime == "application/pdf"
     assert stored.size == len(pdf_bytes)
-    assert stored.text_status == "ok"
-    assert "planes nacionales" in (stored.text or "")
+    assert stored.text_status == "pending" and stored.text is None  # read by the worker
     assert stored_file_count(data_dir) == 1
     assert outbox_actions(session, product.id) == ["delete", "delete"]
     actions = session.scalars(select(AuditEvent.action).where(AuditEvent.object_id == product.id))
     assert set(actions) == {"knowledge.product.created", "knowledge.file.added"}
     page = client.get(f"/knowledge/{product.id}").get_data(as_text=True)
     assert "Waiting for review" in page
+    assert "The text of this file is being read; it will be searchable shortly." in page
+
+    assert read_texts(app) == 1
+
+    reread(session)
+    assert stored.text_status == "ok" and stored.text_note == ""
+    assert "planes nacionales" in (stored.text or "")
+    # Not published: the product's index entry stays a delete.
+    assert outbox_actions(session, product.id) == ["delete", "delete", "delete"]
+    actions = session.scalars(select(AuditEvent.action).where(AuditEvent.object_id == product.id))
+    assert "knowledge.file.text_read" in set(actions)
+    page = client.get(f"/knowledge/{product.id}").get_data(as_text=True)
+    assert "being read" not in page
 
 
 def test_submitted_product_is_listed_as_pending_for_its_organisation(

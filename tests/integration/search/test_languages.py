@@ -11,6 +11,7 @@ from knowledge.demo import minimal_pdf
 from knowledge.models import KnowledgeProduct
 from tests.integration.knowledge.conftest import form_post, make_product, reread
 from tests.integration.search.conftest import closed, run_indexer, titles
+from tests.worker_helpers import read_texts
 
 
 def test_english_plural_finds_singular_and_singular_finds_plural(
@@ -123,6 +124,8 @@ def test_text_only_inside_an_uploaded_pdf_is_found_once_staff_publish(
         )
     )
     assert search(q="zooplankton")["total"] == 0  # submitted, not published
+    assert read_texts(app) == 1
+    assert search(q="zooplankton")["total"] == 0  # read, still not published
     reread(session)
     product_id = session.scalar(select(KnowledgeProduct.id))
 
