@@ -11,6 +11,7 @@ from pathlib import Path
 from knowledge.archive_checks import check_archive
 from knowledge.file_rules import (
     MIME_TYPES,
+    MSG_ACTIVE_PDF,
     MSG_DAMAGED_PDF,
     MSG_EMPTY,
     MSG_EXECUTABLE,
@@ -24,6 +25,7 @@ from knowledge.file_rules import (
     UploadRejected,
     megabytes,
 )
+from knowledge.pdf_active import has_active_content
 
 _CHUNK = 1024 * 1024
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -142,6 +144,8 @@ def _check_pdf(path: Path, head: bytes, size: int) -> None:
         stream.seek(xref_offset)
         if not _PDF_XREF_TARGET.match(stream.read(64)):
             raise UploadRejected(MSG_DAMAGED_PDF)
+    if has_active_content(path):
+        raise UploadRejected(MSG_ACTIVE_PDF)
 
 
 def _check_text(path: Path, head: bytes) -> None:

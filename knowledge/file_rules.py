@@ -21,6 +21,10 @@ MSG_OLD_OFFICE = N_(
     "uploaded; save the file as .docx, .xlsx or .pptx without a password."
 )
 MSG_DAMAGED_PDF = N_("This PDF file is damaged and cannot be read.")
+MSG_ACTIVE_PDF = N_(
+    "This PDF contains scripts or actions that start programs, which the portal does not accept. "
+    "Save it again without them (for example with “Print to PDF”) and upload that copy."
+)
 MSG_DAMAGED_ARCHIVE = N_("This Office or OpenDocument file is damaged and cannot be read.")
 MSG_EXPANDS = N_("The file expands to more than %(max_mb)s MB when opened and cannot be accepted.")
 MSG_TOO_MANY_PARTS = N_(

@@ -143,3 +143,48 @@ def test_accepted_file_is_stored_under_a_random_name_outside_static(
     assert "policy" not in str(files[0])
     assert "static" not in files[0].parts
     assert files[0].read_bytes() == pdf_bytes
+
+
+def _pdf_with_open_action(action: bytes) -> bytes:
+    """A well-formed one-page PDF (valid cross-reference table) whose catalogue runs `action`."""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R /OpenAction 4 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>",
+        action,
+    ]
+    body, offsets = b"%PDF-1.4\n", []
+    for number, content in enumerate(objects, start=1):
+        offsets.append(len(body))
+        body += b"%d 0 obj %s endobj\n" % (number, content)
+    xref = len(body)
+    body += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    body += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    body += b"trailer << /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return body
+
+
+@pytest.mark.parametrize(
+    "action",
+    [b"<< /S /JavaScript /JS (app.alert(1)) >>", b"<< /S /Launch /F (calc.exe) >>"],
+    ids=["javascript", "launch"],
+)
+def test_a_pdf_with_scripts_or_launch_actions_is_refused(
+    login, people, nothing_stored, action: bytes
+) -> None:
+    page = _upload(login, people, _pdf_with_open_action(action), "policy.pdf")
+
+    assert "contains scripts or actions that start programs" in _file_error(page)
+
+
+def test_a_pdf_whose_open_action_only_shows_a_page_is_accepted(login, people, session) -> None:
+    content = _pdf_with_open_action(b"<< /S /GoTo /D [3 0 R /Fit] >>")
+    client = login(people.contributor)
+    response = form_post(
+        client, "/knowledge/submit", {**FORM, "file": (io.BytesIO(content), "v.pdf")}
+    )
+    assert response.status_code == 302
+    assert count_rows(session, ProductFile) == 1
