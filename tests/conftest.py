@@ -41,6 +41,37 @@ def compiled_catalogues() -> None:
             write_mo(handle, catalogue, use_fuzzy=True)
 
 
+class _LogTap(logging.Handler):
+    """What the app's log handler would write, kept in memory: the same filters and format."""
+
+    def __init__(self) -> None:
+        from portal.logs import JsonFormatter, RedactFilter, RequestIdFilter
+
+        super().__init__()
+        self.addFilter(RequestIdFilter())
+        self.addFilter(RedactFilter())
+        self.setFormatter(JsonFormatter())
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(self.format(record))
+
+
+_ADDRESS = re.compile(r"[\w.%+-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_address_in_any_log() -> Iterator[None]:
+    """Every log line the whole run writes, as production would write it, holds no e-mail address
+    (the suite signs in, invites and mails hundreds of them)."""
+    tap = _LogTap()
+    logging.getLogger().addHandler(tap)
+    yield
+    logging.getLogger().removeHandler(tap)
+    leaked = [line for line in tap.lines if _ADDRESS.search(line)]
+    assert not leaked, f"{len(leaked)} log line(s) name an e-mail address, e.g. {leaked[:3]}"
+
+
 def _backends() -> list:
     return [
         "sqlite",

@@ -24,7 +24,7 @@ def _queue(app) -> None:
         mail.queue(session, "password_reset", ADDRESS, "en", link="https://portal/reset/secret")
 
 
-def _wait_for(condition, seconds: float = 15) -> bool:
+def _wait_for(condition, seconds: float = 60) -> bool:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if condition():
