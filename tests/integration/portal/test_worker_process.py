@@ -11,7 +11,7 @@ import threading
 import time
 from pathlib import Path
 
-from portal import background, mail
+from portal import background, mail, schedule
 from portal.db import database
 from tests.outbox_helpers import ScriptedSmtp, scripted_smtp
 
@@ -70,7 +70,7 @@ def test_worker_once_prints_what_it_did(app, runner) -> None:
         result = runner.invoke(args=["portal", "worker", "--once"])
     assert (result.exit_code, result.stdout.splitlines()[0]) == (0, "1 sent, 0 deferred, 0 failed")
     # The other tasks ran too: the scheduler started its first occurrence of each job.
-    assert "schedule: 1" in result.stdout.splitlines()
+    assert f"schedule: {len(schedule.registered_jobs(app))}" in result.stdout.splitlines()
     again = runner.invoke(args=["portal", "worker", "--once"])
     assert again.stdout.splitlines()[:2] == ["0 sent, 0 deferred, 0 failed", "schedule: 0"]
 
