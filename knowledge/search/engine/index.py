@@ -213,6 +213,16 @@ class SearchIndex:
                 if attempt == 2:
                     logger.warning("search index unreadable", exc_info=True)
                     raise SearchUnavailable("search index unreadable") from exc
+            except Exception as exc:
+                # Whoosh reports some damage as a bare Exception ("Block tag error" from a reader
+                # whose file was truncated under it): unavailable if a fresh open fails too.
+                self.close()
+                try:
+                    self.verify()
+                except SearchUnavailable as damaged:
+                    logger.warning("search index unreadable", exc_info=True)
+                    raise damaged from exc
+                raise
         raise AssertionError("unreachable")
 
     def _reader(self) -> _Reader:
