@@ -246,6 +246,8 @@ def test_after_a_killed_worker_and_a_killed_import_the_index_converges_unaided(
     assert session.scalar(imported) == 80  # committed before the kill
 
     assert _wait_for(lambda: node.total("wombat") == 120 and node.total("numbat") == 80)
+    # The position is saved just after the index's commit: health may lag it by a moment.
+    assert _wait_for(lambda: node.search_health()["pending"] == 0, 10)
     health = node.search_health()
     assert (health["status"], health["documents"], health["pending"]) == ("ok", 200, 0)
     assert _worker_pid(session, "node-b") != pid  # the supervisor restarted the worker
