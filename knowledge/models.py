@@ -12,12 +12,16 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
     select,
 )
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
 
 from knowledge.extraction import PENDING, STATUSES
 from knowledge.file_rules import KINDS
@@ -259,18 +263,45 @@ class SupportRecord(Base):
     recipient_organisation: Mapped[Organisation | None] = relationship()
 
 
+class current_txid(FunctionElement[int]):  # noqa: N801 - named like the SQL functions it stands for
+    """The inserting transaction's id: ``pg_current_xact_id()`` on PostgreSQL, 0 on SQLite (whose
+    writers take turns, so outbox ids already follow commit order there)."""
+
+    type = BigInteger()
+    inherit_cache = True
+
+
+@compiles(current_txid)
+def _no_txid(_element: current_txid, _compiler: SQLCompiler, **_kw: Any) -> str:
+    return "0"
+
+
+@compiles(current_txid, "postgresql")
+def _pg_txid(_element: current_txid, _compiler: SQLCompiler, **_kw: Any) -> str:
+    return "(pg_current_xact_id()::text::bigint)"
+
+
 class SearchOutbox(Base):
-    """A product change the search index has still to apply (written in the same transaction)."""
+    """A product change the search indexes have still to apply (written in the same transaction).
+
+    Each node's index keeps its own position, ``(txid, id)`` of the last row it applied
+    (``knowledge.search.positions``); rows are never marked, so every node sees every change.
+    """
 
     __tablename__ = "knowledge_search_outbox"
-    __table_args__ = (CheckConstraint(_in("action", OUTBOX_ACTIONS), name="action_known"),)
+    __table_args__ = (
+        CheckConstraint(_in("action", OUTBOX_ACTIONS), name="action_known"),
+        Index("ix_knowledge_search_outbox_txid_id", "txid", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # No foreign key: a delete row must outlive the product it removes from the index.
     product_id: Mapped[int] = mapped_column(Integer, index=True)
     action: Mapped[str] = mapped_column(String(6))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    applied_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    # Set by the database on insert: rows are read in (txid, id) order below the oldest
+    # transaction still running, because ids are handed out at INSERT, not at COMMIT.
+    txid: Mapped[int] = mapped_column(BigInteger, default=current_txid())
 
 
 def enqueue_index(session: Session, product_id: int) -> SearchOutbox:

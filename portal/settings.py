@@ -62,6 +62,9 @@ SETTINGS: tuple[Setting, ...] = (
         "PORTAL_DATA_DIR", _str, None, "uploaded files and the search index; default instance/"
     ),
     Setting(
+        "PORTAL_SEARCH_DIR", _str, None, "this node's search index; default PORTAL_DATA_DIR/search"
+    ),
+    Setting(
         "SMTP_URL", _str, "", "smtp://user:pass@host:port or smtps://; unset writes .eml files"
     ),
     Setting("MAIL_FROM", _str, "UNV Results Portal <no-reply@unv.org>", "sender of every mail"),

@@ -1,4 +1,6 @@
-"""The app's search index: where it lives (``PORTAL_DATA_DIR/search``) and how code reaches it."""
+"""The app's search index: where it lives (``PORTAL_SEARCH_DIR``, by default
+``PORTAL_DATA_DIR/search``) and how code reaches it. Each node keeps its own index, so nodes
+sharing ``PORTAL_DATA_DIR`` (uploaded files on a shared volume) give each a local search folder."""
 
 from __future__ import annotations
 
@@ -13,8 +15,9 @@ INDEX_DIR = "search"
 
 
 def install_index(app: Flask) -> SearchIndex:
-    """Give ``app`` its index under ``PORTAL_DATA_DIR/search`` (built later, by the indexer)."""
-    index = SearchIndex(Path(app.config["PORTAL_DATA_DIR"]) / INDEX_DIR)
+    """Give ``app`` its index (built later, by the worker)."""
+    folder = app.config.get("PORTAL_SEARCH_DIR") or Path(app.config["PORTAL_DATA_DIR"]) / INDEX_DIR
+    index = SearchIndex(folder)
     app.extensions[EXTENSION] = index
     return index
 

@@ -1,14 +1,15 @@
-"""Brings the search index up to date from the outbox: one writer at a time, safe to kill.
+"""Brings a node's search index up to date from the outbox: one writer at a time, safe to kill.
 
 The database is the source of truth. Every product change writes a ``SearchOutbox`` row in its own
-transaction; the indexer reads pending rows in id order, builds each product's document from the
-database as it is now, applies them to the index and only then marks the rows applied, in a later
-short transaction. A crash between those steps leaves the rows pending and they are applied again
-next time, which is harmless: a product is always written as the database currently has it.
+transaction; the indexer reads the rows past its index's position (``positions``) in
+``(txid, id)`` order, builds each product's document from the database as it is now, applies them
+to the index and then saves the new position with the index. A crash between those steps leaves
+the old position and the rows are applied again next time, which is harmless: a product is always
+written as the database currently has it. Rows are never marked, so every node sees every change.
 
 Writers take turns through an exclusive lock file next to the index (any number of processes and
-threads may call in): reading the outbox, building documents and writing them happen in one turn,
-so a slower writer can never put an older version of a product over a newer one.
+threads of the node may call in): reading the outbox, building documents and writing them happen
+in one turn, so a slower writer can never put an older version of a product over a newer one.
 """
 
 from __future__ import annotations
@@ -16,16 +17,18 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from datetime import datetime
 from itertools import islice
 from typing import Any, TypeVar
 
-from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session
-
 from knowledge import catalogue
-from knowledge.models import SearchOutbox
 from knowledge.search.engine import DAMAGE, SearchIndex, SearchUnavailable, exclusive_lock
+from knowledge.search.positions import (
+    CAUGHT_UP_REFRESH,
+    EARLY_LIMIT,
+    Position,
+    built_from_now,
+    readable,
+)
 from portal.db import Database, utcnow
 
 TURN_FILE = "indexer.lock"
@@ -33,15 +36,13 @@ TURN_FILE = "indexer.lock"
 BATCH_SIZE = 200
 #: Products read per short transaction while a rebuild streams them into the index.
 REBUILD_CHUNK = 200
-#: Ids per ``UPDATE ... WHERE id IN (...)``, well below every backend's parameter limit.
-MARK_CHUNK = 500
 T = TypeVar("T")
 
 
 @dataclass(frozen=True)
 class IndexRun:
-    """What one run did: outbox rows marked applied, documents written or removed, and the
-    number of documents of a full build (``None`` when there was none)."""
+    """What one run did: outbox rows applied, documents written or removed, and the number of
+    documents of a full build (``None`` when there was none)."""
 
     rows: int = 0
     upserts: int = 0
@@ -58,56 +59,50 @@ class IndexRun:
         )
 
 
-@dataclass(frozen=True)
-class Backlog:
-    """Outbox rows not applied yet (the index lag) and when the oldest of them was written."""
-
-    pending: int
-    oldest: datetime | None
-
-    def age_seconds(self, now: datetime) -> float:
-        return max(0.0, (now - self.oldest).total_seconds()) if self.oldest else 0.0
-
-
-def backlog(session: Session) -> Backlog:
-    """The index lag as the database sees it."""
-    pending, oldest = session.execute(
-        select(func.count(), func.min(SearchOutbox.created_at)).where(
-            SearchOutbox.applied_at.is_(None)
-        )
-    ).one()
-    return Backlog(int(pending or 0), oldest)
-
-
 def writer_turn(index: SearchIndex, wait: float) -> AbstractContextManager[None]:
     """The exclusive right to read the outbox and write ``index``; :class:`IndexBusy` if another
     process or thread keeps it for longer than ``wait`` seconds."""
     return exclusive_lock(index.base_dir / TURN_FILE, wait, "search indexer")
 
 
-def apply_pending(
-    db: Database, index: SearchIndex, *, wait: float = 10.0, limit: int | None = None
-) -> IndexRun:
-    """Apply pending outbox rows (at most ``limit``) in id order; build the index first if it
-    does not exist yet.
+def position(index: SearchIndex) -> Position | None:
+    """The outbox position saved with ``index`` (``None``: no index, or one built before
+    positions, or a state that cannot be read)."""
+    return Position.from_state(index.state())
 
-    Raises :class:`IndexBusy` when the turn does not come within ``wait`` seconds (the rows stay
-    pending) and :class:`SearchUnavailable` when the index exists but cannot be written (run
-    :func:`reindex`).
+
+def apply_pending(
+    db: Database,
+    index: SearchIndex,
+    *,
+    wait: float = 10.0,
+    limit: int | None = None,
+    build: bool = True,
+) -> IndexRun:
+    """Apply the outbox rows past the index's position (at most ``limit``) in (txid, id) order.
+
+    With ``build``, an index that is missing, has no position or is stale (it may have missed
+    pruned rows) is rebuilt first; without it (a web request's run) such an index is left to
+    the worker and nothing is done. Raises :class:`IndexBusy` when the turn does not come
+    within ``wait`` seconds and :class:`SearchUnavailable` when the index cannot be written.
     """
     with writer_turn(index, wait):
-        if not _exists(index):
-            # Rows committed while the first generation was built are applied right after it.
-            return _rebuild(db, index) + _apply_rows(db, index, limit)
-        return _apply_rows(db, index, limit)
+        at = position(index) if _exists(index) else None
+        if at is None or at.stale(utcnow()):
+            if not build:
+                return IndexRun()
+            # Rows committed while the generation was built are applied right after it.
+            built, at = _rebuild(db, index)
+            return built + _apply_rows(db, index, at, limit)
+        return _apply_rows(db, index, at, limit)
 
 
 def reindex(db: Database, index: SearchIndex, *, wait: float = 60.0) -> IndexRun:
     """Rebuild the index from the database into a new generation and swap it in; searches keep
     using the previous one meanwhile. Rows written during the rebuild are applied afterwards."""
     with writer_turn(index, wait):
-        built = _rebuild(db, index)
-        return built + _apply_rows(db, index, None)
+        built, at = _rebuild(db, index)
+        return built + _apply_rows(db, index, at, None)
 
 
 def _exists(index: SearchIndex) -> bool:
@@ -117,55 +112,60 @@ def _exists(index: SearchIndex) -> bool:
         raise SearchUnavailable("search index unreadable") from error
 
 
-def _apply_rows(db: Database, index: SearchIndex, limit: int | None) -> IndexRun:
+def _apply_rows(db: Database, index: SearchIndex, at: Position, limit: int | None) -> IndexRun:
     done = IndexRun()
     while limit is None or done.rows < limit:
         size = BATCH_SIZE if limit is None else min(BATCH_SIZE, limit - done.rows)
-        step = _apply_batch(db, index, size)
-        if not step.rows:
-            break
+        step, at, more = _apply_batch(db, index, at, size)
         done += step
+        if not more:
+            break
     return done
 
 
-def _apply_batch(db: Database, index: SearchIndex, size: int) -> IndexRun:
+def _apply_batch(
+    db: Database, index: SearchIndex, at: Position, size: int
+) -> tuple[IndexRun, Position, bool]:
+    """Apply the next rows; the run, the new position and whether more rows may be waiting."""
+    read_at = utcnow()
     with db.transaction() as session:
-        rows = session.execute(
-            select(SearchOutbox.id, SearchOutbox.product_id)
-            .where(SearchOutbox.applied_at.is_(None))
-            .order_by(SearchOutbox.id)
-            .limit(size)
-        ).all()
+        below, above = readable(session, at, size)
+        room = max(0, EARLY_LIMIT - len(at.early))
+        todo = [row for row in below if (row.txid, row.id) not in at.early] + above[:room]
         # Read after the rows, so every document is at least as new as the rows it answers.
         documents = {
             product_id: catalogue.search_document(session, product_id)
-            for product_id in dict.fromkeys(product_id for _, product_id in rows)
+            for product_id in dict.fromkeys(row.product_id for row in todo)
         }
-    if not rows:
-        return IndexRun()
+    cursor = (below[-1].txid, below[-1].id) if below else (at.txid, at.id)
+    moved = at.moved(cursor, at.early | {(row.txid, row.id) for row in above[:room]})
+    if len(below) < size and len(above) <= room:  # every row there was to read is applied
+        moved = moved.caught_up(read_at)
+    if not todo:  # nothing new (or only rows applied early, which the cursor now passes)
+        changed = (moved.txid, moved.id, moved.early) != (at.txid, at.id, at.early)
+        if changed or read_at - at.caught_up_at >= CAUGHT_UP_REFRESH:
+            index.save_state(moved.to_state())
+        return IndexRun(), moved, len(below) == size
     upserts = [document for document in documents.values() if document is not None]
     deletes = [product_id for product_id, document in documents.items() if document is None]
     try:
-        index.apply(upserts, deletes)
+        index.apply(upserts, deletes, state=moved.to_state())
     except DAMAGE as error:
         # A damaged segment can surface while documents are replaced, not only on opening.
         raise SearchUnavailable("search index unreadable") from error
-    _mark_applied(db, [row_id for row_id, _ in rows])
-    return IndexRun(rows=len(rows), upserts=len(upserts), deletes=len(deletes))
+    done = IndexRun(rows=len(todo), upserts=len(upserts), deletes=len(deletes))
+    return done, moved, len(below) == size
 
 
-def _rebuild(db: Database, index: SearchIndex) -> IndexRun:
-    # Rows seen before the products are read are answered by the new index; rows committed later
-    # (on PostgreSQL even with smaller ids) stay pending and are applied after the swap.
+def _rebuild(db: Database, index: SearchIndex) -> tuple[IndexRun, Position]:
+    # Rows readable before the products are read are answered by the new index; rows committed
+    # later (on PostgreSQL even with smaller ids) are past its position and applied after it.
+    started = utcnow()
     with db.transaction() as session:
-        seen = list(
-            session.scalars(select(SearchOutbox.id).where(SearchOutbox.applied_at.is_(None)))
-        )
-    with db.transaction() as session:
+        at = built_from_now(session, started)
         product_ids = catalogue.published_ids(session)
-    count = index.rebuild(_documents(db, product_ids))
-    _mark_applied(db, seen)
-    return IndexRun(rows=len(seen), rebuilt=count)
+    count = index.rebuild(_documents(db, product_ids), state=at.to_state())
+    return IndexRun(rebuilt=count), at
 
 
 def _documents(db: Database, product_ids: Sequence[int]) -> Iterator[dict[str, Any]]:
@@ -174,19 +174,6 @@ def _documents(db: Database, product_ids: Sequence[int]) -> Iterator[dict[str, A
         with db.transaction() as session:
             documents = [catalogue.search_document(session, product_id) for product_id in chunk]
         yield from (document for document in documents if document is not None)
-
-
-def _mark_applied(db: Database, row_ids: Sequence[int]) -> None:
-    if not row_ids:
-        return
-    now = utcnow()
-    with db.transaction() as session:
-        for chunk in _chunks(row_ids, MARK_CHUNK):
-            session.execute(
-                update(SearchOutbox)
-                .where(SearchOutbox.id.in_(chunk), SearchOutbox.applied_at.is_(None))
-                .values(applied_at=now)
-            )
 
 
 def _chunks(items: Sequence[T], size: int) -> Iterator[list[T]]:

@@ -1,12 +1,15 @@
-"""Keeps the app's index up to date: outbox rows are applied after the commit that wrote them.
+"""The fast path: this node's index applies outbox rows right after the commit that wrote them.
 
-The commit itself is the trigger: the sessions' ``after_commit`` event notes that outbox rows
-were committed. Outside requests (commands, workers) they are applied right away. In a request
-they are applied once the response has been sent (``response.call_on_close``), so nobody waits
-for the index; Flask's ``request_finished`` signal hands over the final response after every
-``after_request`` hook has run, the request's commit included, so the order of those hooks does
-not matter. A refused request (status 400 or more) leaves its rows pending, and a busy index
-leaves them for the next run: any later change, a search, or ``flask knowledge index --watch``.
+The worker's ``search`` task (``wiring``) keeps every node's index up to date within a round and
+alone rebuilds a missing, damaged or stale index; this path only makes a node's own changes
+searchable at once. The commit itself is the trigger: the sessions' ``after_commit`` event notes
+that outbox rows were committed. Outside requests (commands, workers) they are applied right
+away. In a request they are applied once the response has been sent
+(``response.call_on_close``), so nobody waits for the index; Flask's ``request_finished`` signal
+hands over the final response after every ``after_request`` hook has run, the request's commit
+included, so the order of those hooks does not matter. A refused request (status 400 or more)
+leaves its rows pending, and a busy index leaves them for the next run: any later change, a
+search, or the worker.
 """
 
 from __future__ import annotations
@@ -40,13 +43,14 @@ _COMMITTED_OUTBOX = "knowledge_search_committed_outbox"
 
 
 def apply_now(app: Flask, *, wait: float = RUN_WAIT_SECONDS, limit: int | None = None) -> None:
-    """Apply pending outbox rows; never raises, because it runs where nobody could act on it."""
+    """Apply pending outbox rows to an index that is usable (never builds one: the worker does);
+    never raises, because it runs where nobody could act on it."""
     try:
-        indexer.apply_pending(database(app), search_index(app), wait=wait, limit=limit)
+        indexer.apply_pending(database(app), search_index(app), wait=wait, limit=limit, build=False)
     except IndexBusy:
         log.info("search index busy: outbox rows stay pending for the next run")
     except SearchUnavailable:
-        log.error("search index unusable: run `flask knowledge reindex`", exc_info=True)
+        log.error("search index unusable: the worker rebuilds it", exc_info=True)
     except Exception:
         log.exception("applying the search outbox failed: rows stay pending for the next run")
 

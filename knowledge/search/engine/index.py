@@ -1,9 +1,16 @@
-"""The on-disk index: atomic generation swaps, a single inter-process writer, cached readers."""
+"""The on-disk index: atomic generation swaps, a single inter-process writer, cached readers.
+
+Files are read with plain reads, never ``mmap``: a segment file truncated under a mapped reader
+kills the process with SIGBUS, where a read returns short and raises, which the index reports as
+:class:`SearchUnavailable`. Each generation may carry a small caller's state (``state.json``,
+written atomically after each commit and before a rebuilt generation is swapped in), so what the
+index has applied travels with the index itself.
+"""
 
 from __future__ import annotations
 
+import json
 import logging
-import os
 import pickle
 import re
 import secrets
@@ -11,20 +18,21 @@ import shutil
 import struct
 import threading
 import time
+import weakref
 import zlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager, suppress
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
 from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import FileStorage
 from whoosh.index import FileIndex, LockError
 from whoosh.searching import Searcher
 
 from knowledge.search.engine.analysis import CHINESE, analyzer_for
 from knowledge.search.engine.docvalues import DocValues, SegmentValueCache
-from knowledge.search.engine.locks import exclusive_lock
+from knowledge.search.engine.locks import exclusive_lock, lock_held, replace_file
 from knowledge.search.engine.parsing import parse_query
 from knowledge.search.engine.query import normalise_filters
 from knowledge.search.engine.results import IndexBusy, SearchResult, SearchUnavailable
@@ -36,6 +44,10 @@ T = TypeVar("T")
 
 POINTER_FILE = "CURRENT"
 LOCK_FILE = "writer.lock"
+#: Held by a rebuild while it runs (so health can say "rebuilding"); released by the kernel if
+#: the rebuilding process dies.
+REBUILD_LOCK_FILE = "rebuild.lock"
+STATE_FILE = "state.json"
 _GENERATION = re.compile(r"^gen-\d{20}-[0-9a-f]{8}$")
 #: What a damaged or vanished index raises from inside Whoosh (truncated segment: EOFError or
 #: struct.error; deleted TOC: EmptyIndexError; a mangled pickle; files removed under us).
@@ -52,11 +64,20 @@ DAMAGE = (
 )
 
 
-@dataclass
 class _Reader:
-    generation: str
-    searcher: Searcher
-    values: DocValues
+    """A thread's open searcher; its files are closed by :meth:`close` or, at the latest, when
+    the reader is dropped (a thread ending, the index discarded)."""
+
+    def __init__(self, generation: str, searcher: Searcher, values: DocValues) -> None:
+        self.generation = generation
+        self.searcher = searcher
+        self.values = values
+        self.close = weakref.finalize(self, _close_quietly, searcher)
+
+
+def _close_quietly(searcher: Searcher) -> None:
+    with suppress(*DAMAGE):
+        searcher.close()
 
 
 class SearchIndex:
@@ -89,6 +110,43 @@ class SearchIndex:
     def exists(self) -> bool:
         generation = self.current_generation()
         return generation is not None and whoosh_index.exists_in(str(self.base_dir / generation))
+
+    def verify(self) -> int:
+        """Open the active generation afresh (no cached reader) and count its documents;
+        raises :class:`SearchUnavailable` when it is missing or any segment is damaged."""
+        generation = self.current_generation()
+        if generation is None:
+            raise SearchUnavailable("search index not built")
+        try:
+            with self._open(generation).searcher() as searcher:
+                return int(searcher.doc_count())
+        except DAMAGE as exc:
+            raise SearchUnavailable("search index unreadable") from exc
+
+    def rebuilding(self) -> bool:
+        """Whether a rebuild is running now (in any process using this directory)."""
+        return lock_held(self.base_dir / REBUILD_LOCK_FILE)
+
+    def state(self) -> dict[str, Any] | None:
+        """The caller's state saved with the active generation, or ``None`` (none saved, or
+        unreadable)."""
+        generation = self.current_generation()
+        if generation is None:
+            return None
+        try:
+            text = (self.base_dir / generation / STATE_FILE).read_text(encoding="utf-8")
+            state = json.loads(text)
+        except (OSError, ValueError):
+            return None
+        return state if isinstance(state, dict) else None
+
+    def save_state(self, state: Mapping[str, Any], *, timeout: float | None = None) -> None:
+        """Replace the active generation's state (under the writer lock)."""
+        with self._writer_lock(self.lock_timeout if timeout is None else timeout):
+            generation = self.current_generation()
+            if generation is None:
+                raise SearchUnavailable("search index not built")
+            self._write_state(self.base_dir / generation, state)
 
     def search(
         self,
@@ -141,8 +199,7 @@ class SearchIndex:
         reader: _Reader | None = getattr(self._local, "reader", None)
         self._local.reader = None
         if reader is not None:
-            with suppress(*DAMAGE):
-                reader.searcher.close()
+            reader.close()
 
     def _read(self, action: Callable[[_Reader], T]) -> T:
         # One retry with a freshly opened reader covers a swap or merge racing this search.
@@ -156,6 +213,16 @@ class SearchIndex:
                 if attempt == 2:
                     logger.warning("search index unreadable", exc_info=True)
                     raise SearchUnavailable("search index unreadable") from exc
+            except Exception as exc:
+                # Whoosh reports some damage as a bare Exception ("Block tag error" from a reader
+                # whose file was truncated under it): unavailable if a fresh open fails too.
+                self.close()
+                try:
+                    self.verify()
+                except SearchUnavailable as damaged:
+                    logger.warning("search index unreadable", exc_info=True)
+                    raise damaged from exc
+                raise
         raise AssertionError("unreachable")
 
     def _reader(self) -> _Reader:
@@ -179,7 +246,7 @@ class SearchIndex:
         return reader
 
     def _open(self, generation: str) -> FileIndex:
-        return whoosh_index.open_dir(str(self.base_dir / generation))
+        return _storage(self.base_dir / generation).open_index()
 
     # Writing
 
@@ -189,10 +256,13 @@ class SearchIndex:
         deletes: Sequence[int],
         *,
         timeout: float | None = None,
+        state: Mapping[str, Any] | None = None,
     ) -> int:
         """Add or replace ``upserts`` and remove ``deletes`` (by product id) in one commit.
 
-        Deletions run after upserts, so an id in both ends up absent. Returns the number of
+        Deletions run after upserts, so an id in both ends up absent. ``state``, if given,
+        replaces the generation's state once the commit is done (a crash in between leaves the
+        previous state: the caller applies the same changes again). Returns the number of
         changes written. Raises :class:`IndexBusy` if the writer lock stays taken for
         ``timeout`` seconds (default ``lock_timeout``), :class:`SearchUnavailable` if there is
         no usable index (run :meth:`rebuild`).
@@ -200,6 +270,8 @@ class SearchIndex:
         prepared = [document_fields(doc) for doc in upserts]
         removed = [str(int(product_id)) for product_id in deletes]
         if not prepared and not removed:
+            if state is not None:
+                self.save_state(state, timeout=timeout)
             return 0
         with self._writer_lock(self.lock_timeout if timeout is None else timeout):
             generation = self.current_generation()
@@ -223,6 +295,8 @@ class SearchIndex:
                 writer.commit()
             except DAMAGE as exc:
                 raise SearchUnavailable("search index unreadable") from exc
+            if state is not None:
+                self._write_state(self.base_dir / generation, state)
         return len(prepared) + len(removed)
 
     def rebuild(
@@ -231,8 +305,10 @@ class SearchIndex:
         *,
         timeout: float | None = None,
         memory_mb: int = 256,
+        state: Mapping[str, Any] | None = None,
     ) -> int:
-        """Index ``documents`` into a new generation, then make it the active one atomically.
+        """Index ``documents`` into a new generation, then make it the active one atomically
+        (with ``state`` as its state, if given).
 
         Holds the writer lock throughout, so :meth:`apply` calls meanwhile raise
         :class:`IndexBusy`; changes the caller queued during the rebuild must still be applied
@@ -240,13 +316,14 @@ class SearchIndex:
         it and deletes older ones. Returns the number of documents indexed.
         """
         wait = max(self.lock_timeout, 60.0) if timeout is None else timeout
-        with self._writer_lock(wait):
+        with self._writer_lock(wait), self._rebuild_lock():
             generation = f"gen-{time.time_ns():020d}-{secrets.token_hex(4)}"
             path = self.base_dir / generation
             path.mkdir()
             count = 0
             try:
-                writer = whoosh_index.create_in(str(path), build_schema()).writer(limitmb=memory_mb)
+                created = _storage(path).create_index(build_schema())
+                writer = created.writer(limitmb=memory_mb)
                 try:
                     for doc in documents:
                         writer.add_document(**document_fields(doc))
@@ -255,6 +332,8 @@ class SearchIndex:
                     writer.cancel()
                     raise
                 writer.commit()
+                if state is not None:
+                    self._write_state(path, state)
             except BaseException:
                 shutil.rmtree(path, ignore_errors=True)
                 raise
@@ -264,17 +343,13 @@ class SearchIndex:
         return count
 
     def _point_to(self, generation: str) -> None:
-        temporary = self.base_dir / f"{POINTER_FILE}.{os.getpid()}.{secrets.token_hex(4)}"
-        with open(temporary, "w", encoding="ascii") as pointer:
-            pointer.write(generation + "\n")
-            pointer.flush()
-            os.fsync(pointer.fileno())
-        os.replace(temporary, self.base_dir / POINTER_FILE)
-        directory = os.open(self.base_dir, os.O_RDONLY)
-        try:
-            os.fsync(directory)
-        finally:
-            os.close(directory)
+        replace_file(self.base_dir / POINTER_FILE, generation + "\n")
+
+    def _write_state(self, path: Path, state: Mapping[str, Any]) -> None:
+        replace_file(path / STATE_FILE, json.dumps(dict(state), sort_keys=True))
+
+    def _rebuild_lock(self) -> AbstractContextManager[None]:
+        return exclusive_lock(self.base_dir / REBUILD_LOCK_FILE, 5.0, "search index rebuild")
 
     def _remove_generations(self, keep: set[str | None]) -> None:
         for entry in self.base_dir.iterdir():
@@ -285,3 +360,8 @@ class SearchIndex:
 
     def _writer_lock(self, timeout: float) -> AbstractContextManager[None]:
         return exclusive_lock(self.base_dir / LOCK_FILE, timeout, "search index writer")
+
+
+def _storage(path: Path) -> FileStorage:
+    # No mmap: see the module's docstring.
+    return FileStorage(str(path), supports_mmap=False)

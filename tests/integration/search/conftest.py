@@ -8,11 +8,9 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from knowledge.models import SearchOutbox
-from knowledge.search import indexer
+from knowledge.search import indexer, positions
 from knowledge.search.current import search_index
 from knowledge.search.engine import SearchIndex
 from portal.db import database
@@ -32,14 +30,10 @@ def closed(response: Any) -> Any:
     return response
 
 
-def pending_rows(session: Session) -> int:
+def pending_rows(session: Session, app: Flask) -> int:
+    """Outbox rows past the position of the app's index (all of them without an index)."""
     session.rollback()
-    return (
-        session.scalar(
-            select(func.count()).select_from(SearchOutbox).where(SearchOutbox.applied_at.is_(None))
-        )
-        or 0
-    )
+    return positions.backlog(session, indexer.position(search_index(app))).pending
 
 
 @pytest.fixture

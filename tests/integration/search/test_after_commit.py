@@ -82,10 +82,10 @@ def test_committed_rows_are_applied_after_the_response_whatever_the_hook_order(
 
     response = client.get(f"/knowledge/{product_id}")
     assert response.status_code == 200
-    assert pending_rows(session) == 1  # committed, not applied before the response is sent
+    assert pending_rows(session, app) == 1  # committed, not applied before the response is sent
     closed(response)
 
-    assert pending_rows(session) == 0
+    assert pending_rows(session, app) == 0
     assert [hit.title for hit in index.search("beacon").hits] == ["Beacon"]
 
 
@@ -99,7 +99,7 @@ def test_rows_committed_during_a_refused_request_stay_pending(app, client, sessi
 
     closed(client.get("/knowledge/no-such-page"))
 
-    assert pending_rows(session) == 1
+    assert pending_rows(session, app) == 1
 
 
 @pytest.mark.parametrize(
@@ -110,8 +110,8 @@ def test_searches_catch_up_on_rows_left_pending(
 ) -> None:
     make_product(session, people.ministry, title="Lantern")
     session.commit()
-    assert pending_rows(session) == 1
+    assert pending_rows(session, app) == 1
 
     closed(client.get(url))
 
-    assert pending_rows(session) == left
+    assert pending_rows(session, app) == left

@@ -96,7 +96,7 @@ def test_concurrent_writers_and_reindex_lose_no_update_and_raise_no_lock_error(
     assert "LockError" not in caplog.text
     assert statuses and set(statuses) == {200}
     run_indexer(app)  # what a busy index left pending, as the next run would
-    assert pending_rows(session) == 0
+    assert pending_rows(session, app) == 0
     session.expire_all()
     hits = {hit.id: hit.title for hit in index.search("kiwifruit", per_page=50).hits}
     expected = {p.id: session.get(KnowledgeProduct, p.id).title for p in [*own, shared]}

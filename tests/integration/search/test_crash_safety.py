@@ -1,8 +1,8 @@
 """A `flask knowledge index` killed with SIGKILL mid-run loses nothing: the next run applies it.
 
-The test makes the indexer stop where it must be killed by holding the locks it waits for: the
-index's writer lock (the indexer has read the outbox and built the documents, nothing written)
-and the outbox rows in the database (the index is written, the rows are not marked applied).
+The first test makes the indexer stop where it must be killed by holding the index's writer lock
+it waits for (the indexer has read the outbox and built the documents, nothing written); the
+second kills it between the index's commit and the saving of its new position.
 """
 
 from __future__ import annotations
@@ -18,9 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from flask import Flask
-from sqlalchemy import update
 
-from knowledge.models import SearchOutbox
 from knowledge.search.engine import SearchIndex
 from knowledge.search.engine.index import LOCK_FILE
 from knowledge.search.indexer import TURN_FILE
@@ -31,19 +29,22 @@ REPO = Path(__file__).resolve().parents[3]
 TITLE = "Mangrove restoration by coastal volunteers"
 
 
-def _start_indexer(app: Flask) -> subprocess.Popen[bytes]:
-    """`flask --app wsgi knowledge index` on the test's database and data folder."""
-    env = {
+def _env(app: Flask) -> dict[str, str]:
+    return {
         **os.environ,
         "DATABASE_URL": app.config["DATABASE_URL"],
         "PORTAL_DATA_DIR": app.config["PORTAL_DATA_DIR"],
         "PORTAL_INSTANCE": app.instance_path,
         "SECRET_KEY": "crash-test",
     }
+
+
+def _start_indexer(app: Flask) -> subprocess.Popen[bytes]:
+    """`flask --app wsgi knowledge index` on the test's database and data folder."""
     return subprocess.Popen(
         [sys.executable, "-m", "flask", "--app", "wsgi", "knowledge", "index"],
         cwd=REPO,
-        env=env,
+        env=_env(app),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
@@ -97,10 +98,26 @@ def test_indexer_killed_after_reading_the_outbox_loses_nothing(
         _kill(child)
 
     assert _found(index) == []
-    assert pending_rows(session) == 1
+    assert pending_rows(session, app) == 1
     run_indexer(app)
     assert [result["title"] for result in search(q="mangrove")["results"]] == [TITLE]
-    assert pending_rows(session) == 0
+    assert pending_rows(session, app) == 0
+
+
+KILLED_AFTER_THE_COMMIT = """
+import os, signal
+from knowledge.search import indexer
+from knowledge.search.current import search_index
+from knowledge.search.engine import SearchIndex
+from portal.db import database
+from wsgi import app
+
+def killed(*_args, **_kwargs):  # the index is committed, its new position not saved yet
+    os.kill(os.getpid(), signal.SIGKILL)
+
+SearchIndex._write_state = killed
+indexer.apply_pending(database(app), search_index(app))
+"""
 
 
 def test_indexer_killed_after_writing_the_index_applies_the_rows_again_harmlessly(
@@ -108,26 +125,22 @@ def test_indexer_killed_after_writing_the_index_applies_the_rows_again_harmlessl
 ) -> None:
     make_product(session, people.ministry, title=TITLE)
     session.commit()
+    before = index.state()
 
-    with _engine_lock(index):
-        child = _start_indexer(app)
-        _wait_for_turn(child, index)
-        # Lock the pending rows: the indexer writes the index, then waits to mark them applied.
-        session.execute(
-            update(SearchOutbox)
-            .where(SearchOutbox.applied_at.is_(None))
-            .values(action=SearchOutbox.action)
-        )
-    deadline = time.monotonic() + 30
-    while not _found(index) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert _found(index) == [TITLE]
-    _kill(child)
-    session.rollback()
+    child = subprocess.run(
+        [sys.executable, "-c", KILLED_AFTER_THE_COMMIT],
+        cwd=REPO,
+        env=_env(app),
+        capture_output=True,
+        timeout=60,
+    )
 
-    assert pending_rows(session) == 1
+    assert child.returncode == -signal.SIGKILL, child.stderr.decode()
+    assert _found(index) == [TITLE]  # written to the index ...
+    assert index.state() == before  # ... but the position did not move
+    assert pending_rows(session, app) == 1
     run = run_indexer(app)
     assert (run.rows, run.upserts) == (1, 1)
-    assert pending_rows(session) == 0
+    assert pending_rows(session, app) == 0
     assert index.doc_count() == 1
     assert [result["title"] for result in search(q="mangrove")["results"]] == [TITLE]

@@ -20,7 +20,14 @@ def test_health_reports_the_index_lag_until_the_indexer_runs(
     assert lagging["search"]["status"] == "ok"
     assert (lagging["search"]["documents"], lagging["search"]["pending"]) == (0, 2)
     assert lagging["search"]["lag_seconds"] >= 0
-    assert caught_up["search"] == {"status": "ok", "documents": 2, "pending": 0, "lag_seconds": 0}
+    assert caught_up["search"] == {
+        "status": "ok",
+        "documents": 2,
+        "pending": 0,
+        "lag_seconds": 0,
+        "position": caught_up["search"]["position"],
+    }
+    assert caught_up["search"]["position"] is not None
 
 
 def test_health_reports_a_missing_index_as_unavailable(client, session, people) -> None:
@@ -34,5 +41,6 @@ def test_health_reports_a_missing_index_as_unavailable(client, session, people) 
         "documents": None,
         "pending": 1,
         "lag_seconds": body["search"]["lag_seconds"],
+        "position": None,
     }
     assert body["database"] == "ok"

@@ -30,7 +30,7 @@ def _latest_product(session) -> KnowledgeProduct:
 
 
 def test_submitted_and_rejected_products_are_never_indexed(
-    session, people, login, index, search
+    app, session, people, login, index, search
 ) -> None:
     closed(form_post(login(people.contributor), "/knowledge/submit", FORM))
     product = _latest_product(session)
@@ -49,7 +49,7 @@ def test_submitted_and_rejected_products_are_never_indexed(
     assert _latest_product(session).status == "rejected"
     assert _indexed(index, "lighthouse") == []
     assert search(q="lighthouse")["total"] == 0
-    assert pending_rows(session) == 0
+    assert pending_rows(session, app) == 0
 
 
 def test_published_then_withdrawn_product_leaves_the_index(
@@ -128,4 +128,4 @@ def test_withdrawn_product_is_hidden_even_before_the_index_catches_up(
 
     assert _indexed(index, "lighthouse") == ["Lighthouse"]
     assert search(q="lighthouse")["results"] == []
-    assert pending_rows(session) == 1
+    assert pending_rows(session, app) == 1
