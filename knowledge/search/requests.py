@@ -25,6 +25,7 @@ from knowledge.search.engine import (
 )
 from portal.countries import is_country
 from portal.errors import InputError
+from portal.markers import N_
 from portal.models import ORG_KINDS, Organisation
 
 SORTS = ("relevance", "date")
@@ -51,14 +52,19 @@ class SearchRequest:
         """
         filters: dict[str, tuple[str, ...]] = {}
         for name in FACETS:
-            values = (normalise_facet_value(name, value) for value in args.getlist(name))
+            values = [normalise_facet_value(name, value) for value in args.getlist(name)]
+            unknown = [value for value in values if not is_code(name, value)]
+            if strict and unknown:
+                raise InputError(
+                    N_("%(name)s has no value %(value)s."), name=name, value=unknown[0][:40]
+                )
             kept = [value for value in values if is_code(name, value)]
             if kept:
                 filters[name] = tuple(dict.fromkeys(kept[:MAX_FILTER_VALUES]))
         sort = args.get("sort", "relevance")
         if sort not in SORTS:
             if strict:
-                raise InputError("sort must be relevance or date.")
+                raise InputError(N_("sort must be relevance or date."))
             sort = "relevance"
         return cls(
             text=" ".join(args.get("q", "")[:MAX_QUERY_CHARS].split()),

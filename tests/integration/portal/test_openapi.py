@@ -74,19 +74,23 @@ def test_the_docs_page_shows_every_operation(client) -> None:
     assert "Paramètres" in text
 
 
-def _value(schema: dict[str, Any]) -> st.SearchStrategy[str]:
-    """A valid value of the schema, or a hostile one."""
+def _value(schema: dict[str, Any], hostile: bool) -> st.SearchStrategy[str]:
+    """A valid value of the schema or, when `hostile`, maybe one far out of it."""
     kind = schema.get("type")
     if "enum" in schema:
         valid = st.sampled_from([str(value) for value in schema["enum"]])
     elif kind == "integer":
         low, high = schema.get("minimum", -(2**31)), schema.get("maximum", 2**31)
-        valid = st.integers(low - 2, high + 2).map(str)
+        valid = st.integers(low, high).map(str)
+        if hostile:
+            valid = st.integers(low - 2, high + 2).map(str)
     elif kind == "array":
-        return _value(schema["items"])
+        return _value(schema["items"], hostile)
+    elif "pattern" in schema:
+        valid = st.from_regex(schema["pattern"], fullmatch=True)
     else:
-        valid = st.text(max_size=40)
-    return st.one_of(valid, HOSTILE_TEXT, st.integers().map(str))
+        valid = st.text(st.characters(exclude_categories=["Cc", "Cs"]), max_size=40)
+    return st.one_of(valid, HOSTILE_TEXT, st.integers().map(str)) if hostile else valid
 
 
 def _operations(doc: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
@@ -95,15 +99,17 @@ def _operations(doc: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
 
 def _request(draw, doc: dict[str, Any]) -> tuple[str, str, dict[str, Any]]:
     path, operation = draw(st.sampled_from(_operations(doc)))
+    hostile = draw(st.booleans())
     query: list[tuple[str, str]] = []
     for parameter in operation.get("parameters", []):
         if parameter["in"] == "path":
-            value = draw(_value(parameter["schema"]))
+            value = draw(_value(parameter["schema"], hostile))
             path = path.replace("{" + parameter["name"] + "}", value.replace("/", "%2F") or "x")
         elif draw(st.booleans()):
             repeats = draw(st.integers(1, 3)) if parameter["schema"].get("type") == "array" else 1
             query += [
-                (parameter["name"], draw(_value(parameter["schema"]))) for _ in range(repeats)
+                (parameter["name"], draw(_value(parameter["schema"], hostile)))
+                for _ in range(repeats)
             ]
     url = "/api/v1" + path + ("?" + urlencode(query) if query else "")
     return url, path, operation
@@ -147,11 +153,12 @@ def test_a_property_run_over_the_document_gets_no_5xx(app, client, session, peop
         headers = {"Authorization": f"Bearer {bearer}"} if operation.get("security") else {}
         response = client.get(url, headers=headers)
         seen[response.status_code] = seen.get(response.status_code, 0) + 1
-        assert response.status_code < 500 or response.status_code == 503, url
+        assert response.status_code < 500, url
         assert response.is_json, url
         check(operation, response.status_code, response.get_json())
 
     one_request()
+    print(f"property run: {sum(seen.values())} requests, by status {dict(sorted(seen.items()))}")
     assert sum(seen.values()) >= 250
     assert seen.get(200, 0) > 20 and seen.get(400, 0) > 20, seen
-    assert not [status for status in seen if status >= 500 and status != 503], seen
+    assert not [status for status in seen if status >= 500], seen

@@ -144,6 +144,13 @@ def test_snippets_mark_matches_and_escape_everything_else(search, app, session, 
         "per_page=51",
         "per_page=many",
         "sort=popular",
+        "sdg=99",
+        "sdg=0",
+        "type=<script>",
+        "org_kind=army",
+        "country=XXX",
+        "language=english",
+        "year=99999999999999999999",
     ],
 )
 def test_bad_paging_or_sort_is_a_400_json_error(client, library, query: str) -> None:
