@@ -27,6 +27,8 @@ BATCH = 1000
 FREE_TEXT_TYPES = frozenset({"text"})
 DATE_TYPES = frozenset({"date"})  # answers that are quasi-identifiers: anonymised with the snapshot
 Transaction = Callable[[], AbstractContextManager[Session]]
+# The definition version the campaign answered (it pins one): answers stay comparable over years.
+VERSION_COLUMN = "survey_version"
 
 ATTRIBUTES: Mapping[str, tuple[tuple[str, Any], ...]] = {
     "partner": (
@@ -71,6 +73,7 @@ def columns_for(
             Column("response", str(lazy_gettext("Response"))),
             Column("submitted_on", str(lazy_gettext("Submitted on"))),
             Column("reporting_year", str(lazy_gettext("Reporting year"))),
+            Column(VERSION_COLUMN, str(lazy_gettext("Survey version"))),
         ]
         fixed += [Column(key, str(label)) for key, label in ATTRIBUTES[campaign.survey_key]]
         suffix = str(lazy_gettext("(label)"))
@@ -123,6 +126,8 @@ def _cell(column: Column, response: Any, answers: Mapping[str, list[Any]], ctx: 
         return response.submitted_at.date().isoformat()
     if column.key == "organisation":
         return ctx.organisations.get(response.organisation_id, "")
+    if column.key == VERSION_COLUMN:
+        return ctx.version
     value = getattr(response, column.key)
     return {True: "yes", False: "no", None: ""}.get(value, value)
 
@@ -131,6 +136,7 @@ def _cell(column: Column, response: Any, answers: Mapping[str, list[Any]], ctx: 
 class _Context:
     organisations: Mapping[int, str]
     locale: str
+    version: int
 
 
 def answers_by_response(
@@ -181,9 +187,10 @@ def iter_rows(
         campaign = _campaign(session, campaign_id)
         columns = columns_for(campaign, campaign_definition(campaign), locale)
         organisations = organisation_codes(session)
+        version = campaign.definition_version.version
     yield [column.key for column in columns]
     yield [neutralise(column.label) for column in columns]
-    ctx = _Context(organisations, locale)
+    ctx = _Context(organisations, locale, version)
     after = 0
     while True:
         with transaction() as session:
@@ -215,6 +222,7 @@ def iter_anonymous_rows(
     with transaction() as session:
         campaign = _campaign(session, campaign_id)
         columns = columns_for(campaign, campaign_definition(campaign), locale, free_text=False)
+        version = str(campaign.definition_version.version)
     yield [column.key for column in columns]
     yield [neutralise(column.label) for column in columns]
     number = 0
@@ -225,7 +233,7 @@ def iter_anonymous_rows(
         for response_id in ids:
             number += 1
             by_question = answers.get(response_id, {})
-            shown = attributes[response_id]
+            shown = {**attributes[response_id], VERSION_COLUMN: version}
             yield [neutralise(_shown(c, number, shown, by_question, locale)) for c in columns]
 
 
@@ -240,7 +248,7 @@ def _shown(
     or an answer as it was given."""
     if column.key == "response":
         return number
-    if column.key == "reporting_year" and attributes.get(column.key):
+    if column.key in ("reporting_year", VERSION_COLUMN) and attributes.get(column.key):
         return int(attributes[column.key])  # a number stays a number
     if column.question is None or column.question.type in DATE_TYPES:
         return attributes.get(column.key, "")
