@@ -10,6 +10,7 @@ import openpyxl
 from sqlalchemy import func, select
 
 from portal.db import database
+from portal.models import AuditEvent
 from surveys.form_versions import import_form
 from surveys.models import Answer, Invitation, Response, SurveyDefinitionVersion
 from tests.conftest import csrf_from
@@ -66,6 +67,15 @@ def test_upload_checks_then_stores_and_lists_the_version(app, client, auth) -> N
     assert rows == [("4", "Imported"), ("3", "Shipped"), ("2", "Shipped"), ("1", "Shipped")]
     assert "en, fr, es" in page and "/surveys/forms/volunteer_exit/4/preview" in page
     assert "/surveys/forms/volunteer_exit/diff?from=3&amp;to=4" in page
+    with database(app).transaction() as session:
+        [event] = session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "surveys.form_imported")
+        ).all()
+        assert event.details["version"] == 4 and event.actor_id is not None
+        make_campaign(session)
+    section = client.get(FORMS).get_data(as_text=True).split('id="survey-volunteer_exit"')[1]
+    used = re.findall(r'<td class="num">(\d+)</td>\s*<td>\s*<a href="[^"]*/(\d)/xlsform', section)
+    assert used == [("1", "4"), ("0", "3"), ("0", "2"), ("0", "1")]
 
 
 def test_a_bad_upload_lists_sheet_row_and_column_and_stores_nothing(app, client, auth) -> None:
