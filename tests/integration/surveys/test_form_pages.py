@@ -176,6 +176,14 @@ def test_preview_walks_pages_with_relevance_in_french_and_stores_nothing(app, cl
         development_contribution="dont_know",
     )  # fmt: skip
     assert done.status_code == 302
+    switched = _preview_post(
+        client, url, 1, "language", lang="es", satisfied_experience="somewhat_agree"
+    )
+    assert switched.status_code == 302 and "lang=es" in switched.headers["Location"]
+    spanish = client.get(switched.headers["Location"]).get_data(as_text=True)
+    assert '<html lang="es"' in spanish and "I am satisfied. (es)" in spanish
+    assert re.search(r'value="somewhat_agree"[^>]*checked', spanish)  # the switch kept it
+    assert not re.search(r'value="fully_agree"[^>]*checked', spanish)
     assert counts(app) == before
     assert stored(app) == [1, 2, 3, 4]
 
