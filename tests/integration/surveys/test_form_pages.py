@@ -210,6 +210,15 @@ def test_preview_in_arabic_is_right_to_left_and_stores_nothing(app, client, auth
     assert counts(app) == before
 
 
+def test_an_expired_form_token_says_so_without_naming_an_email_link(app, client, auth) -> None:
+    staff(app, auth)
+    refused = client.post("/surveys/forms/volunteer_exit/3/preview", data={"page": "0"})
+    assert refused.status_code == 400
+    text = refused.get_data(as_text=True)
+    assert "Your form expired or was sent from elsewhere." in text and "e-mail" not in text
+    assert counts(app) == (0, 0, 0)
+
+
 def test_forms_pages_are_for_staff_only(app, client, auth) -> None:
     with database(app).transaction() as session:
         email = make_user(session, "partner").email
