@@ -66,17 +66,18 @@ class Column:
 def columns_for(
     campaign: Campaign, definition: SurveyDefinition, locale: str, *, free_text: bool = True
 ) -> list[Column]:
-    """The export's columns: response facts, attribute snapshot, then one or two per question
-    (without the free-text questions when `free_text` is false)."""
+    """The export's columns: response facts, attribute snapshot, one or two per question
+    (without the free-text questions when `free_text` is false), then the survey version."""
     with force_locale(locale):
         fixed = [
             Column("response", str(lazy_gettext("Response"))),
             Column("submitted_on", str(lazy_gettext("Submitted on"))),
             Column("reporting_year", str(lazy_gettext("Reporting year"))),
-            Column(VERSION_COLUMN, str(lazy_gettext("Survey version"))),
         ]
         fixed += [Column(key, str(label)) for key, label in ATTRIBUTES[campaign.survey_key]]
         suffix = str(lazy_gettext("(label)"))
+        # Last: the formats are only ever extended, earlier columns keep their places.
+        version = Column(VERSION_COLUMN, str(lazy_gettext("Survey version")))
     for question in definition.questions:
         if not free_text and question.type in FREE_TEXT_TYPES:
             continue
@@ -84,7 +85,7 @@ def columns_for(
         fixed.append(Column(question.key, label, question))
         if question.type in CHOICE_TYPES:
             fixed.append(Column(f"{question.key}_label", f"{label} {suffix}", question, True))
-    return fixed
+    return [*fixed, version]
 
 
 def attribute_text(response: Any, organisations: Mapping[int, str]) -> dict[str, str]:
