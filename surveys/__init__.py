@@ -12,19 +12,24 @@ from portal.results.providers import register_provider
 
 
 def init_app(app: Flask) -> None:
-    # campaign_views adds routes to bp, form_cli commands to surveys_cli
-    from surveys import campaign_views, form_cli, jobs, views  # noqa: F401
+    # the *_views modules add routes to bp, form_cli commands to surveys_cli
+    from surveys import campaign_views, form_cli, form_views, jobs, preview_views, views  # noqa: F401
     from surveys.cli import surveys_cli
     from surveys.demo import load_demo
     from surveys.indicators import SURVEY_OF_SOURCE, declared_questions, provider_for
     from surveys.organisations import merge_organisation_rows
-    from surveys.permissions import can_answer_office_surveys, can_manage_campaigns
+    from surveys.permissions import (
+        can_answer_office_surveys,
+        can_author_surveys,
+        can_manage_campaigns,
+    )
 
     app.register_blueprint(views.bp)
     app.cli.add_command(surveys_cli)
     navigation.register(
         app, "surveys.campaign_list", _l("Survey campaigns"), can_manage_campaigns, 20
     )
+    navigation.register(app, "surveys.form_list", _l("Survey forms"), can_author_surveys, 21)
     navigation.register(app, "surveys.my_surveys", _l("My surveys"), can_answer_office_surveys, 20)
     for source, survey_key in SURVEY_OF_SOURCE.items():
         register_provider(

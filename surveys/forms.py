@@ -7,7 +7,7 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateField, IntegerField, SelectField, StringField
+from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from portal.labels import OFFICE_TYPE_LABELS
@@ -72,6 +72,17 @@ class RosterForm(FlaskForm):
         validators=[FileRequired(_l("Choose a file."))],
         description=_l("One row per invitee; the first row names the columns."),
     )
+
+
+class FormUploadForm(FlaskForm):
+    xlsform = FileField(
+        _l("XLSForm file (.xlsx)"),
+        validators=[FileRequired(_l("Choose a file."))],
+        description=_l(
+            "The settings sheet names the survey (form_id) and may give the version number."
+        ),
+    )
+    dry_run = BooleanField(_l("Check only: say what would be stored, store nothing"))
 
 
 class PageForm(FlaskForm):

@@ -18,6 +18,11 @@ def can_manage_campaigns(user: Actor | None) -> bool:
     return is_staff(user)
 
 
+def can_author_surveys(user: Actor | None) -> bool:
+    """See every version of every survey, upload and download XLSForms, compare and preview."""
+    return is_staff(user)
+
+
 def can_export_identifiable(user: Actor | None) -> bool:
     """The identifiable export (response ids, exact attributes, free text beside them): an
     administrator's access, audited on its own; staff get the anonymous export only."""

@@ -27,6 +27,8 @@ BATCH = 1000
 FREE_TEXT_TYPES = frozenset({"text"})
 DATE_TYPES = frozenset({"date"})  # answers that are quasi-identifiers: anonymised with the snapshot
 Transaction = Callable[[], AbstractContextManager[Session]]
+# The definition version the campaign answered (it pins one): answers stay comparable over years.
+VERSION_COLUMN = "survey_version"
 
 ATTRIBUTES: Mapping[str, tuple[tuple[str, Any], ...]] = {
     "partner": (
@@ -64,8 +66,8 @@ class Column:
 def columns_for(
     campaign: Campaign, definition: SurveyDefinition, locale: str, *, free_text: bool = True
 ) -> list[Column]:
-    """The export's columns: response facts, attribute snapshot, then one or two per question
-    (without the free-text questions when `free_text` is false)."""
+    """The export's columns: response facts, attribute snapshot, one or two per question
+    (without the free-text questions when `free_text` is false), then the survey version."""
     with force_locale(locale):
         fixed = [
             Column("response", str(lazy_gettext("Response"))),
@@ -74,6 +76,8 @@ def columns_for(
         ]
         fixed += [Column(key, str(label)) for key, label in ATTRIBUTES[campaign.survey_key]]
         suffix = str(lazy_gettext("(label)"))
+        # Last: the formats are only ever extended, earlier columns keep their places.
+        version = Column(VERSION_COLUMN, str(lazy_gettext("Survey version")))
     for question in definition.questions:
         if not free_text and question.type in FREE_TEXT_TYPES:
             continue
@@ -81,7 +85,7 @@ def columns_for(
         fixed.append(Column(question.key, label, question))
         if question.type in CHOICE_TYPES:
             fixed.append(Column(f"{question.key}_label", f"{label} {suffix}", question, True))
-    return fixed
+    return [*fixed, version]
 
 
 def attribute_text(response: Any, organisations: Mapping[int, str]) -> dict[str, str]:
@@ -123,6 +127,8 @@ def _cell(column: Column, response: Any, answers: Mapping[str, list[Any]], ctx: 
         return response.submitted_at.date().isoformat()
     if column.key == "organisation":
         return ctx.organisations.get(response.organisation_id, "")
+    if column.key == VERSION_COLUMN:
+        return ctx.version
     value = getattr(response, column.key)
     return {True: "yes", False: "no", None: ""}.get(value, value)
 
@@ -131,6 +137,7 @@ def _cell(column: Column, response: Any, answers: Mapping[str, list[Any]], ctx: 
 class _Context:
     organisations: Mapping[int, str]
     locale: str
+    version: int
 
 
 def answers_by_response(
@@ -181,9 +188,10 @@ def iter_rows(
         campaign = _campaign(session, campaign_id)
         columns = columns_for(campaign, campaign_definition(campaign), locale)
         organisations = organisation_codes(session)
+        version = campaign.definition_version.version
     yield [column.key for column in columns]
     yield [neutralise(column.label) for column in columns]
-    ctx = _Context(organisations, locale)
+    ctx = _Context(organisations, locale, version)
     after = 0
     while True:
         with transaction() as session:
@@ -215,6 +223,7 @@ def iter_anonymous_rows(
     with transaction() as session:
         campaign = _campaign(session, campaign_id)
         columns = columns_for(campaign, campaign_definition(campaign), locale, free_text=False)
+        version = str(campaign.definition_version.version)
     yield [column.key for column in columns]
     yield [neutralise(column.label) for column in columns]
     number = 0
@@ -225,7 +234,7 @@ def iter_anonymous_rows(
         for response_id in ids:
             number += 1
             by_question = answers.get(response_id, {})
-            shown = attributes[response_id]
+            shown = {**attributes[response_id], VERSION_COLUMN: version}
             yield [neutralise(_shown(c, number, shown, by_question, locale)) for c in columns]
 
 
@@ -240,7 +249,7 @@ def _shown(
     or an answer as it was given."""
     if column.key == "response":
         return number
-    if column.key == "reporting_year" and attributes.get(column.key):
+    if column.key in ("reporting_year", VERSION_COLUMN) and attributes.get(column.key):
         return int(attributes[column.key])  # a number stays a number
     if column.question is None or column.question.type in DATE_TYPES:
         return attributes.get(column.key, "")

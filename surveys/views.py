@@ -231,6 +231,10 @@ def done() -> Any:
 @bp.errorhandler(CSRFError)
 def csrf_failed(error: CSRFError) -> Any:
     """An expired form token must not lose a page of answers: show them again with a new token."""
+    if (request.endpoint or "").startswith("surveys.form_"):  # staff survey-form pages
+        return error_response(
+            400, _("Your form expired or was sent from elsewhere. Please try again.")
+        )
     if request.endpoint != "surveys.answer_post" or not session.get(BOUND):
         message = _(
             "Your session has ended. Open the link from your e-mail again: "

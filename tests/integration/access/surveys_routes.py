@@ -1,4 +1,5 @@
-"""Routes of the surveys: answering links (public), "My surveys" (partners), campaigns (staff)."""
+"""Routes of the surveys: answering links (public), "My surveys" (partners), campaigns and
+survey forms (staff)."""
 
 from __future__ import annotations
 
@@ -94,5 +95,27 @@ CASES = [
         "GET",
         ADMIN,
         _campaign_url("/export/identifiable/csv"),
+    ),
+    Case("/surveys/forms", "GET", STAFF, "/surveys/forms"),
+    Case("/surveys/forms", "POST", STAFF, "/surveys/forms"),
+    Case(
+        "/surveys/forms/<key>/<int:version>/xlsform",
+        "GET",
+        STAFF,
+        "/surveys/forms/volunteer_exit/3/xlsform",
+    ),
+    Case("/surveys/forms/<key>/diff", "GET", STAFF, "/surveys/forms/partner/diff?from=2&to=3"),
+    Case(
+        "/surveys/forms/<key>/<int:version>/preview",
+        "GET",
+        STAFF,
+        "/surveys/forms/volunteer_exit/3/preview?lang=ru",
+    ),
+    Case(
+        "/surveys/forms/<key>/<int:version>/preview",
+        "POST",
+        STAFF,
+        "/surveys/forms/volunteer_exit/3/preview",
+        {"page": "0", "action": "next", "assignment_end_date": "2026-06-30"},
     ),
 ]

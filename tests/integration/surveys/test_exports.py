@@ -16,6 +16,7 @@ from portal.db import database, utcnow
 from surveys import exports, response_rows
 from surveys.answering import submit_response
 from surveys.campaigns import campaign_definition
+from surveys.models import Campaign
 from tests.integration.surveys.builders import answers_for, make_campaign, make_invitation
 
 HOSTILE = [
@@ -199,3 +200,28 @@ def test_staff_download_of_an_export(app, auth, client, shipped, fmt) -> None:
     else:
         sheet = openpyxl.load_workbook(io.BytesIO(body))["free_text"]
         assert "'+danger" in [cell.value for row in sheet.iter_rows() for cell in row]
+
+
+def test_every_export_carries_the_campaigns_survey_version(app, shipped) -> None:
+    campaign_id = arrange(app, shipped, ["fine"] * 5)
+    with database(app).transaction() as session:
+        version = session.get(Campaign, campaign_id).definition_version.version
+    assert version == 3
+    rows = csv_rows(write(app, campaign_id, "csv"))
+    keys = rows[0]
+    assert keys[-1] == "survey_version"  # appended: every other column keeps its place
+    assert rows[1][keys.index("survey_version")] == "Survey version"
+    assert [row[keys.index("survey_version")] for row in rows[2:]] == ["3"] * 5
+    sheet = openpyxl.load_workbook(io.BytesIO(write(app, campaign_id, "xlsx")))["responses"]
+    header = [cell.value for cell in sheet[1]]
+    assert [
+        row[header.index("survey_version")] for row in sheet.iter_rows(min_row=3, values_only=True)
+    ] == [3] * 5
+    with database(app).transaction() as session:
+        export = exports.export_identifiable_responses(
+            session, None, campaign_id, fmt="csv", locale="fr"
+        )
+    buffer = io.BytesIO()
+    exports.write_export(database(app).transaction, export, buffer)
+    identifiable = csv_rows(buffer.getvalue())
+    assert {row[identifiable[0].index("survey_version")] for row in identifiable[2:]} == {"3"}
