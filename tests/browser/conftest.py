@@ -121,6 +121,10 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         )
         create_schema(app)
         load_demo(app)
+        # As `make run` does before serving: the web process never builds the index (the worker
+        # does, and the rig runs none); requests then keep it up to date after their response.
+        built = app.test_cli_runner().invoke(args=["knowledge", "reindex"])
+        assert built.exit_code == 0, built.output
         entry.app = app
         thread = threading.Thread(target=server.serve_forever, name="live-portal", daemon=True)
         thread.start()
