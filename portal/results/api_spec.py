@@ -9,22 +9,8 @@ from flask import Flask
 from portal.i18n import LANGUAGES
 from portal.openapi import error_responses, register_paths
 from portal.results.framework import UNITS
+from portal.results.suppression import GROUP_KEYS
 
-GROUPS = (
-    "female",
-    "national",
-    "international",
-    "youth",
-    "disability",
-    "onsite",
-    "online",
-    "global_south",
-    "africa",
-    "sids",
-    "ldc",
-    "lldc",
-    "refugee",
-)
 _NUMBER_OR_NULL = {"type": ["number", "null"]}
 
 INDICATOR: dict[str, Any] = {
@@ -50,7 +36,7 @@ INDICATOR: dict[str, Any] = {
         "breakdown": {
             "type": ["object", "null"],
             "description": "By group ("
-            + ", ".join(GROUPS)
+            + ", ".join(GROUP_KEYS)
             + "), or for 3.1.2 by organisation kind.",
             "additionalProperties": {
                 "type": "object",
