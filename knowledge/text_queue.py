@@ -133,7 +133,7 @@ def read_batch(
 ) -> int:
     """One claim: read the text of up to BATCH pending files; the number of files finished."""
     claimed = claim(database, now or utcnow())
-    read = reader or (lambda path, kind: extract_text(path, kind))
+    read = reader or extract_text
     results: dict[int, ExtractionResult] = {}
     for item in claimed.files:
         try:

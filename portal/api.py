@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, Flask, current_app, jsonify, render_template
+from flask import Blueprint, current_app, jsonify, render_template
 
 from portal import health as health_report
 from portal import openapi
@@ -13,11 +12,6 @@ from portal.auth.enforce import public
 from portal.db import db_session
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
-
-
-def register_health_check(app: Flask, name: str, check: Callable[[], dict[str, Any]]) -> None:
-    """A feature adds its own figures to the health answer (e.g. the search index lag)."""
-    health_report.register_check(app, name, check)
 
 
 @bp.get("/health")

@@ -56,9 +56,13 @@ def run_due_jobs(app: Flask, now: datetime | None = None) -> int:
     """The scheduler task: run every job whose occurrence is due and that no other worker took."""
     now = now or utcnow()
     db = database(app)
+    # One read per round; only a job that is due (or new) takes the write lock to be claimed.
+    with db.transaction() as session:
+        next_runs = dict(session.execute(select(ScheduledJob.name, ScheduledJob.next_run_at)).all())
     ran = 0
     for job in registered_jobs(app):
-        if _claim(db, job, now):
+        due = next_runs.get(job.name)
+        if (due is None or due <= now) and _claim(db, job, now):
             _run(db, job, now)
             ran += 1
     return ran

@@ -143,18 +143,6 @@ def deliver_all_due(database: Database, mailer: Mailer, now: datetime | None = N
             return total
 
 
-def forget_sent(database: Database, now: datetime | None = None) -> int:
-    """Delete delivered items older than KEEP_SENT: the outbox is no archive of addresses."""
-    cutoff = (now or utcnow()) - KEEP_SENT
-    with database.transaction() as session:
-        result = session.execute(
-            delete(OutboxMessage).where(
-                OutboxMessage.state == "sent", OutboxMessage.sent_at < cutoff
-            )
-        )
-    return int(getattr(result, "rowcount", 0) or 0)
-
-
 def forget_sent_job(session: Session, now: datetime) -> str:
     """The daily job: delete delivered items older than KEEP_SENT."""
     result = session.execute(

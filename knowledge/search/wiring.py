@@ -13,8 +13,7 @@ from knowledge.search.cli import describe, index_command, reindex_command
 from knowledge.search.current import install_index, search_index
 from knowledge.search.engine import IndexBusy, SearchUnavailable
 from knowledge.search.views import api_bp
-from portal import background, schedule
-from portal.api import register_health_check
+from portal import background, health, schedule
 from portal.db import database, db_session, utcnow
 from portal.markers import N_
 from portal.restore import register_restore_hook
@@ -41,7 +40,7 @@ def init_app(app: Flask) -> None:
         positions.prune_job,
         N_("Forget search updates every node has had for a week"),
     )
-    register_health_check(app, "search", lambda: search_health(app))
+    health.register_check(app, "search", lambda: search_health(app))
     app.register_blueprint(api_bp)
     knowledge_cli.add_command(index_command)
     knowledge_cli.add_command(reindex_command)
