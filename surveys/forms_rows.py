@@ -26,6 +26,8 @@ _METADATA = {"start", "end", "today", "deviceid", "username", "audit", "calculat
 _YES = {"yes", "true", "true()", "1"}
 _NO = {"no", "false", "false()", "0", ""}
 _FIELD_COLUMNS = {"required_if": "required", "show_if": "relevant", "help": "hint"}
+_REFERENCE_RE = re.compile(r"\$\{([^}]*)\}")
+_EXPRESSION_COLUMNS = ("relevant", "constraint", "required", "choice_filter", "default")
 SUPPORTED = (
     "select_one, select_multiple, text, integer, decimal, date, note, begin_group, end_group"
 )
@@ -175,6 +177,26 @@ class _Mapper:
         return page
 
 
+def reference_problems(sheet: Sheet) -> list[FormProblem]:
+    """Every `${name}` in an expression that names no row of the survey sheet, by cell.
+
+    Found with the rows' own problems (a duplicate name, a missing choice list), so that one
+    upload reports them all; whether a reference reads an earlier page is checked later.
+    """
+    names = {row.get("name", "") for row in sheet.rows if row.get("name")}
+    problems = []
+    for index, row in enumerate(sheet.rows):
+        for column in _EXPRESSION_COLUMNS:
+            expression = row.get(column, "")
+            for name in _REFERENCE_RE.findall(expression):
+                if name not in names:
+                    message = (
+                        f'{column} "{expression}": ${{{name}}} is not a question of this survey'
+                    )
+                    problems.append(FormProblem(message, "survey", Sheet.row_number(index), column))
+    return problems
+
+
 def map_survey(
     book: Workbook, default: str, needed: Sequence[str], form_title: dict[str, str]
 ) -> tuple[list[dict[str, Any]], Rows, list[FormProblem]]:
@@ -211,6 +233,8 @@ def map_survey(
                 pages.append({"title": form_title, "questions": [question]})
     if group is not None:
         mapper.problem("begin_group without its end_group", "survey", group_row, "type")
+    mapper.problems += reference_problems(book.survey)
     if not pages and not mapper.problems:
         mapper.problem("the form asks no question", "survey", None, "type")
-    return pages, mapper.rows, mapper.problems
+    problems = sorted(mapper.problems, key=lambda found: (found.sheet or "", found.row or 0))
+    return pages, mapper.rows, problems
