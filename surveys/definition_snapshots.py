@@ -31,6 +31,8 @@ def to_dict(definition: SurveyDefinition) -> dict[str, Any]:
         data["thanks"] = dict(definition.thanks)
     if definition.languages:
         data["languages"] = list(definition.languages)
+    if definition.audience:
+        data["audience"] = definition.audience
     return data
 
 

@@ -158,6 +158,7 @@ def form_workbook(definition: SurveyDefinition) -> bytes:
             _append(choices, _cells(cells, choice_headers, languages))
     settings = book.create_sheet("settings")
     settings_headers = ["form_id", "version", "default_language", "form_title"]
+    settings_headers += ["audience"] if definition.audience else []
     settings_headers += [h for h in text("form_title") if not h.endswith("(en)")]
     settings_headers += [*text("intro"), *text("thanks")]
     _append(settings, settings_headers)
@@ -166,6 +167,7 @@ def form_workbook(definition: SurveyDefinition) -> bytes:
         "version": str(definition.version),
         "default_language": LANGUAGE_LABELS["en"],
         "form_title": definition.title,
+        "audience": definition.audience or "",
         "intro": definition.intro,
         "thanks": definition.thanks,
     }

@@ -124,7 +124,7 @@ def import_responses(
             N_("Open the campaign before importing responses: it fixes the questions.")
         )
     definition = campaign_definition(campaign)
-    optional = [c for c in ROSTER_COLUMNS[campaign.survey_key] if c not in REQUIRED_COLUMNS]
+    optional = [c for c in ROSTER_COLUMNS[definition.asks] if c not in REQUIRED_COLUMNS]
     required = (*REQUIRED_COLUMNS, "submitted_at")
     table = read_table(data, required, [*optional, *_keys(definition)], source=source)
     _check_question_columns(table.columns, _keys(definition), source)
@@ -136,7 +136,7 @@ def import_responses(
             return None
         return ImportedAnswers(submitted_at, answers)
 
-    checked = check_rows(session, campaign.id, campaign.survey_key, table, extra, source=source)
+    checked = check_rows(session, campaign.id, definition.asks, table, extra, source=source)
     entries = [entry for entry, _ in checked]
     invitations = create_invitations(session, campaign, entries, source="import")
     for invitation, (entry, imported) in zip(invitations, checked, strict=True):

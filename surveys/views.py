@@ -31,7 +31,7 @@ from portal.limits import count_failure, failures_exceeded, limiter, token_limit
 from portal.models import User
 from surveys import answering, invitations, office_surveys, pages
 from surveys.campaigns import campaign_definition, get_campaign
-from surveys.forms import GROUP_LABELS, STATE_LABELS, SURVEY_LABELS, VALUE_LABELS, PageForm
+from surveys.forms import GROUP_LABELS, STATE_LABELS, VALUE_LABELS, PageForm
 from surveys.models import Campaign, Invitation
 from surveys.permissions import (
     can_answer_for_office,
@@ -39,6 +39,7 @@ from surveys.permissions import (
     can_continue_invitation,
 )
 from surveys.questionnaire import SurveyDefinition
+from surveys.survey_keys import SurveyNames
 
 bp = Blueprint("surveys", __name__)
 
@@ -52,7 +53,7 @@ def acting_user() -> User:
 @bp.context_processor
 def _labels() -> dict[str, Any]:
     return {
-        "survey_labels": SURVEY_LABELS,
+        "survey_labels": SurveyNames(db_session()),
         "state_labels": STATE_LABELS,
         "group_labels": GROUP_LABELS,
         "value_labels": VALUE_LABELS,
