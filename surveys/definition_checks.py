@@ -31,6 +31,7 @@ from surveys.questionnaire import (
     Question,
     SurveyDefinition,
 )
+from surveys.roster_answers import check_roster_fields
 
 _DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -173,6 +174,8 @@ _COMMON_FIELDS = {
     "required_if",
     "required_message",
     "default",
+    "roster",
+    "roster_use",
 }
 _TYPE_FIELDS = {
     "likert5": {"options"},
@@ -262,10 +265,12 @@ def _question(raw: object, where: str, ctx: _Context) -> Question:
         constraint_message=_texts(fields, "constraint_message", key, ctx),
         required_message=_texts(fields, "required_message", key, ctx),
         default=fields.get("default"),
+        roster=fields.get("roster"),
+        roster_use=fields.get("roster_use", "prefill"),
         **_expressions(fields, key, ctx),
         **_type_extra(fields, qtype, key, ctx),
     )
-    return _default(question, src)
+    return check_roster_fields(_default(question, src), src)
 
 
 def _languages(raw: object, src: str) -> Languages:

@@ -45,6 +45,8 @@ def _expression_fields(question: Question) -> dict[str, Any]:
         "required_if": question.required_if,
         "required_message": dict(question.required_message),
         "default": question.default,
+        "roster": question.roster,
+        "roster_use": question.roster_use if question.roster else None,
     }
     return {name: value for name, value in fields.items() if value}
 

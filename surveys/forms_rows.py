@@ -154,7 +154,7 @@ class _Mapper:
             question["required"] = True
         elif required.lower() not in _NO:
             question["required_if"] = required
-        for name_ in ("constraint", "default"):
+        for name_ in ("constraint", "default", "roster", "roster_use"):
             if row.get(name_):
                 question[name_] = row[name_]
         for name_ in ("constraint_message", "required_message"):

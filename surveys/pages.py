@@ -11,7 +11,7 @@ from markupsafe import Markup, escape
 
 from surveys.answer_rules import is_required
 from surveys.answering import is_last_page
-from surveys.page_flow import previous_page_index, progress, visible_questions
+from surveys.page_flow import asked_questions, previous_page_index, progress
 from surveys.questionnaire import FieldError, Question, SurveyDefinition, text_for
 
 
@@ -135,7 +135,7 @@ def page_view(
     """The page's shown questions (chosen from the saved answers of earlier pages), filled with
     `values` (what was submitted, or the saved answers) and the error of each."""
     page = definition.pages[page_index]
-    shown = visible_questions(definition, page_index, saved)
+    shown = asked_questions(definition, page_index, saved)
     number, total = progress(definition, page_index)
     return PageView(
         title=localised(page.title, locale),

@@ -87,6 +87,10 @@ class Question:
     required_if: str | None = None
     required_message: dict[str, str] = field(default_factory=dict)
     default: str | None = None
+    # An answer from the roster (surveys.roster_answers): the attribute and how it is used.
+    roster: str | None = None
+    roster_use: str = "prefill"
+    fixed: bool = False  # answered from this respondent's roster: not shown (never stored)
 
     @property
     def codes(self) -> tuple[str, ...]:

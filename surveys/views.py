@@ -39,6 +39,7 @@ from surveys.permissions import (
     can_continue_invitation,
 )
 from surveys.questionnaire import SurveyDefinition
+from surveys.roster_answers import for_respondent, roster_values
 from surveys.survey_keys import SurveyNames
 
 bp = Blueprint("surveys", __name__)
@@ -94,7 +95,8 @@ def _bound_invitation() -> tuple[Invitation, SurveyDefinition]:
     if not can_continue_invitation(current_user, bound.get("user")):
         abort(403)
     _refusal(invitations.link_state(invitation, utcnow()))
-    return invitation, campaign_definition(invitation.campaign)
+    definition = campaign_definition(invitation.campaign)
+    return invitation, for_respondent(definition, roster_values(invitation))
 
 
 def _render_page(
@@ -105,7 +107,7 @@ def _render_page(
     errors: dict[str, Any],
     notice: str | None = None,
 ) -> str:
-    saved = answering.saved_answers(invitation)
+    saved = answering.saved_answers(invitation, definition)
     view = pages.page_view(definition, page_index, saved, values, errors, current_language())
     return render_template("surveys/answer.html", page=view, form=PageForm(), notice=notice)
 
@@ -138,7 +140,7 @@ def answer() -> str:
     invitation, definition = _bound_invitation()
     answering.mark_opened(db_session(), invitation, utcnow())
     page_index = answering.resume_page(definition, invitation)
-    values = answering.form_values(answering.saved_answers(invitation))
+    values = answering.form_values(answering.saved_answers(invitation, definition))
     return _render_page(invitation, definition, page_index, values, {})
 
 
@@ -186,7 +188,7 @@ def _after_post(
         return redirect(url_for("surveys.done"))
     if result.errors and result.saved:
         # This page was kept; an earlier one lacks an answer: show that page with its errors.
-        values = answering.form_values(answering.saved_answers(invitation))
+        values = answering.form_values(answering.saved_answers(invitation, definition))
         next_page = result.next_page if result.next_page is not None else result.page_index
         return _render_page(invitation, definition, next_page, values, result.errors)
     if result.errors:
