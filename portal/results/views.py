@@ -23,7 +23,7 @@ from portal.auth.enforce import require
 from portal.db import db_session, utcnow
 from portal.errors import InputError
 from portal.i18n import RTL_LANGUAGES, current_language
-from portal.results import exports, glance, presentation, targets
+from portal.results import annex_pdf, exports, glance, presentation, targets
 from portal.results.forms import ImportForm, target_form, value_form
 from portal.results.labels import SOURCE_LABELS, UNIT_LABELS, breakdown_label
 from portal.results.permissions import can_enter_results, can_view_results
@@ -78,6 +78,20 @@ def dashboard() -> str:
         status_counts=glance.status_counts(payload),
         years=year_choices(),
         tolerance_text=format_percent(current_app.config["PORTAL_RATING_TOLERANCE"], "#,##0.#%"),
+    )
+
+
+@bp.get("/report.pdf")
+@require(can_view_results)
+def report() -> Response:
+    """The year's results as a printable annex, in the page's language."""
+    payload = year_results(db_session(), selected_year(), _config())
+    locale = current_language()
+    filename = annex_pdf.annex_filename(payload, locale)
+    return Response(
+        annex_pdf.annex_pdf(payload, locale),
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f"attachment; filename={filename}"},
     )
 
 
