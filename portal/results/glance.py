@@ -49,6 +49,11 @@ class Tile:
     trend_svg: str
     rows: tuple[YearRow, ...]
 
+    @property
+    def has_interval(self) -> bool:
+        """Whether any year has a 95% interval (survey figures), so the table needs the column."""
+        return any(row.interval != "—" for row in self.rows)
+
 
 def _slug(code: str) -> str:
     return code.replace(".", "-")

@@ -41,18 +41,14 @@ TRACK = "#eceff2"
 
 
 class _Mirror:
-    """x positions and text anchors of a drawing that is mirrored in a right-to-left page."""
+    """x positions of a drawing that is mirrored in a right-to-left page (texts there are set
+    right to left, so their "start" anchor is already their right end)."""
 
     def __init__(self, width: float, rtl: bool) -> None:
         self.width, self.rtl = width, rtl
 
     def x(self, x: float) -> float:
         return self.width - x if self.rtl else x
-
-    def anchor(self, anchor: str) -> str:
-        if not self.rtl or anchor == "middle":
-            return anchor
-        return "end" if anchor == "start" else "start"
 
 
 def _open(
@@ -75,7 +71,7 @@ def _label(m: _Mirror, x: float, y: float, content: str, anchor: str, **extra: s
     attributes = "".join(f' {name.replace("_", "-")}="{_esc(v)}"' for name, v in extra.items())
     direction = ' direction="rtl"' if m.rtl else ""
     return (
-        f'<text x="{_num(m.x(x))}" y="{_num(y)}" text-anchor="{m.anchor(anchor)}"{direction}'
+        f'<text x="{_num(m.x(x))}" y="{_num(y)}" text-anchor="{anchor}"{direction}'
         f"{attributes}>{_esc(content)}</text>"
     )
 
@@ -176,6 +172,8 @@ def target_chart(
             parts.append(_vline(m, low, middle - 6, middle + 6, TEXT, 1.5))
             parts.append(_vline(m, high, middle - 6, middle + 6, TEXT, 1.5))
             end = max(end, high)
+        if target is not None and end - 4 <= x_of(target) <= end + label_room:
+            end = max(end, x_of(target) + 2)  # the label would sit on the target marker
         parts.append(
             _label(m, end + 6, middle, value_text, "start", dy="0.35em", font_weight="bold")
         )
