@@ -8,6 +8,7 @@ page it opens, and measures each HTML page twice: as it loads, and with every di
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -30,6 +31,8 @@ LogIn = Callable[["Page", str], None]
 ROLES = ["visitor", "partner", "contributor", "staff", "admin"]
 # A path is opened with at most this many query strings (sort orders, pages, filters...).
 QUERY_VARIANTS = 3
+PER_PATTERN = 3  # pages whose paths differ only by ids
+FILE_SUFFIXES = (".pdf", ".csv", ".xlsx", ".json", ".xml", ".atom", ".svg", ".sav", ".dta")
 MAX_PAGES = 400
 
 # The elements sticking out of the screen, outermost first, to name the culprit in a failure
@@ -133,12 +136,21 @@ def crawl_as(page: Page, origin: str, start: list[str]) -> Crawl:
     queue = [origin + path for path in start]
     done: set[str] = set()
     variants: Counter[str] = Counter()
+    patterns: Counter[str] = Counter()
     while queue and len(crawl.pages) < MAX_PAGES:
         url = queue.pop(0)
         if url in done:
             continue
         done.add(url)
         path, keys = _shape(url)
+        if path.endswith(FILE_SUFFIXES):
+            crawl.files.append(url)  # a download, never a page: not fetched (PDFs take seconds)
+            continue
+        # Pages of one pattern (/knowledge/12, /knowledge/13 …) share their template: a few do.
+        pattern = re.sub(r"/\d+(?=/|$)", "/<n>", path)
+        patterns[pattern] += 1
+        if patterns[pattern] > PER_PATTERN:
+            continue
         if keys:
             variants[path] += 1
             if variants[path] > QUERY_VARIANTS:
