@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from knowledge.models import (
@@ -89,23 +89,6 @@ def product_file(session: Session, product_id: int, file_id: int) -> ProductFile
     if found is None or found.product_id != product_id:
         return None
     return found
-
-
-def count_view(session: Session, product_id: int) -> None:
-    # An UPDATE ... SET n = n + 1 loses no count to concurrent readers.
-    session.execute(
-        update(KnowledgeProduct)
-        .where(KnowledgeProduct.id == product_id)
-        .values(view_count=KnowledgeProduct.view_count + 1)
-    )
-
-
-def count_download(session: Session, product_id: int) -> None:
-    session.execute(
-        update(KnowledgeProduct)
-        .where(KnowledgeProduct.id == product_id)
-        .values(download_count=KnowledgeProduct.download_count + 1)
-    )
 
 
 def sitemap_entries(session: Session) -> list[tuple[int, date]]:
