@@ -16,6 +16,7 @@ def init_app(app: Flask) -> None:
     # contribute_views, review_views and support_views add their routes to views.bp.
     from knowledge import (  # noqa: F401
         api_spec,
+        catalogue_export,
         contribute_views,
         feeds,
         forms,
@@ -44,6 +45,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(views.api_bp)
     app.register_blueprint(oai_views.bp)
     app.register_blueprint(feeds.bp)
+    app.register_blueprint(catalogue_export.bp)
     api_spec.init_app(app)
     app.cli.add_command(knowledge_cli)
     navigation.register(app, "knowledge.browse", _l("Knowledge"), lambda user: True, 20)

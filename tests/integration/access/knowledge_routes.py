@@ -319,6 +319,8 @@ CASES = [
     Case("/oai", "GET", EVERYONE, "/oai?verb=Identify"),
     Case("/oai", "POST", EVERYONE, "/oai", {"verb": "Identify"}),
     Case("/knowledge/feed.atom", "GET", EVERYONE, "/knowledge/feed.atom"),
+    Case("/knowledge/catalogue.csv", "GET", EVERYONE, "/knowledge/catalogue.csv"),
+    Case("/knowledge/catalogue.json", "GET", EVERYONE, "/knowledge/catalogue.json"),
     Case(
         "/api/v1/knowledge/products/<int:product_id>",
         "GET",
