@@ -29,7 +29,7 @@ from portal.errors import InputError
 from portal.markers import N_
 from portal.models import User
 from portal.tables import Problem, Refused, Row, stream_table
-from surveys.answer_rules import clean_complete, validate_complete
+from surveys.answer_rules import check_complete
 from surveys.campaigns import OBJECT_TYPE, campaign_definition, get_campaign
 from surveys.imported_responses import ImportedResponse, insert_imported_responses
 from surveys.invitations import office_for
@@ -89,13 +89,11 @@ def _answers(row: RowCheck, definition: SurveyDefinition) -> dict[str, Any] | No
             formdata[question.key] = [code.strip() for code in cell.split(CODE_SEPARATOR)]
         else:
             formdata[question.key] = [cell]
-    errors = validate_complete(definition, formdata, require=False)
+    # One pass: the same cleaned answers as clean_complete once validate_complete found nothing.
+    cleaned, errors = check_complete(definition, formdata, require=False)
     for key, (message, params) in errors.items():
         row.bad(key, message, **params)
-    if errors:
-        return None
-    cleaned, _ = clean_complete(definition, formdata, require=False)
-    return cleaned
+    return None if errors else cleaned
 
 
 def _check_question_columns(
