@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from portal.db import utcnow
@@ -53,16 +53,35 @@ def insert_imported_responses(
         return InsertedResponses([], [])
     now = utcnow()
     invitations = [_invitation_row(campaign, item, now) for item in batch]
-    returning = insert(Invitation).returning(Invitation.id, sort_by_parameter_order=True)
-    invitation_ids = list(session.scalars(returning, invitations))
+    # Plain multi-row INSERTs, ids read back by their unique keys: RETURNING in parameter order
+    # costs a statement per row on SQLite.
+    session.execute(insert(Invitation), invitations)
+    emails = [row["contact_email"] for row in invitations]
+    by_email: dict[str | None, int] = {
+        email: id_
+        for email, id_ in session.execute(
+            select(Invitation.contact_email, Invitation.id).where(
+                Invitation.campaign_id == campaign.id, Invitation.contact_email.in_(emails)
+            )
+        )
+    }
+    invitation_ids = [by_email[email] for email in emails]
     responses = []
     for row, invitation_id, item in zip(invitations, invitation_ids, batch, strict=True):
         # A transient copy (never added to the session) for the one snapshot rule of answering.
         snapshot = response_snapshot(Invitation(**row), campaign, item.submitted_at,
                                      global_south_flag)  # fmt: skip
         responses.append({"invitation_id": invitation_id, **snapshot})
-    returning = insert(Response).returning(Response.id, sort_by_parameter_order=True)
-    response_ids = list(session.scalars(returning, responses))
+    session.execute(insert(Response), responses)
+    by_invitation = {
+        invitation_id: id_
+        for invitation_id, id_ in session.execute(
+            select(Response.invitation_id, Response.id).where(
+                Response.invitation_id.in_(invitation_ids)
+            )
+        )
+    }
+    response_ids = [by_invitation[id_] for id_ in invitation_ids]
     answers: list[dict[str, Any]] = []
     for response, response_id, item in zip(responses, response_ids, batch, strict=True):
         response["id"] = response_id
