@@ -16,7 +16,9 @@ def init_app(app: Flask) -> None:
     from knowledge import (  # noqa: F401
         api_spec,
         contribute_views,
+        feeds,
         forms,
+        oai_views,
         permissions,
         review_views,
         support_views,
@@ -36,6 +38,8 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(views.bp)
     app.register_blueprint(views.seo_bp)
     app.register_blueprint(views.api_bp)
+    app.register_blueprint(oai_views.bp)
+    app.register_blueprint(feeds.bp)
     api_spec.init_app(app)
     app.cli.add_command(knowledge_cli)
     navigation.register(app, "knowledge.browse", _l("Knowledge"), lambda user: True, 20)

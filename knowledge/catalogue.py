@@ -14,6 +14,7 @@ from knowledge.models import (
     ProductFile,
     ProductSdg,
 )
+from portal.collation import sorted_by_name
 from portal.models import Organisation
 
 
@@ -179,7 +180,6 @@ def search_document(session: Session, product_id: int) -> dict[str, Any] | None:
 
 
 def organisation_choices(session: Session) -> list[tuple[int, str]]:
-    return [
-        (org.id, org.name)
-        for org in session.scalars(select(Organisation).order_by(Organisation.name))
-    ]
+    """(id, name) of every organisation, in the alphabetical order of the names."""
+    pairs = [(org.id, org.name) for org in session.scalars(select(Organisation))]
+    return sorted_by_name(pairs, lambda pair: pair[1])

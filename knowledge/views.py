@@ -31,6 +31,7 @@ from knowledge.search.requests import SearchRequest, search_products
 from knowledge.search.views import facet_choices
 from portal.auth.enforce import public
 from portal.auth.permissions import is_staff
+from portal.collation import sorted_by_name
 from portal.countries import country_choices
 from portal.db import db_session
 from portal.i18n import current_language
@@ -141,9 +142,9 @@ def can_see_unpublished(item: KnowledgeProduct) -> bool:
 
 
 def choice_lists(locale: str) -> dict[str, list[tuple[str, str]]]:
-    languages = sorted(
+    languages = sorted_by_name(
         ((code, products.language_name(code, locale)) for code in products.product_languages()),
-        key=lambda pair: pair[1].casefold(),
+        lambda pair: pair[1],
     )
     return {
         "language_choices": languages,

@@ -151,7 +151,9 @@ def validate_page(
     errors: dict[str, FieldError] = {}
     shown = visible_questions(definition, page_index, answers_so_far)
     for question in shown:
-        value, error = clean_answer(question, _submitted(formdata, question.key))
+        # A question the roster answers (not shown) takes the roster's value, whatever is posted.
+        given = question.default or "" if question.fixed else _submitted(formdata, question.key)
+        value, error = clean_answer(question, given)
         if error is not None:
             errors[question.key] = error
         elif value is not None:

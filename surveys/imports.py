@@ -133,7 +133,7 @@ def import_responses(
     if campaign.state == "closed":
         raise InputError(N_("The campaign is closed; no one can be invited to it any more."))
     definition = campaign_definition(campaign)
-    optional = [c for c in ROSTER_COLUMNS[campaign.survey_key] if c not in REQUIRED_COLUMNS]
+    optional = [c for c in ROSTER_COLUMNS[definition.asks] if c not in REQUIRED_COLUMNS]
     required = (*REQUIRED_COLUMNS, "submitted_at")
     table = stream_table(data, required, [*optional, *_keys(definition)], source=source)
     _check_question_columns(table.columns, _keys(definition), source)
@@ -145,7 +145,7 @@ def import_responses(
             return None
         return ImportedAnswers(submitted_at, answers)
 
-    checker = RowChecker(session, campaign.id, campaign.survey_key, extra)
+    checker = RowChecker(session, campaign.id, definition.asks, extra)
     offices = _AnsweredOffices(session, campaign)
     count = 0
     for rows in _batches(table.rows):

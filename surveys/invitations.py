@@ -15,7 +15,7 @@ from portal.auth import accounts
 from portal.errors import InputError
 from portal.markers import N_
 from portal.models import Office, Organisation, User
-from surveys.campaigns import OBJECT_TYPE, accepts_answers, get_campaign
+from surveys.campaigns import OBJECT_TYPE, accepts_answers, campaign_definition, get_campaign
 from surveys.models import Campaign, Invitation, InvitationLink
 from surveys.rosters import RosterEntry, read_roster
 
@@ -141,7 +141,8 @@ def import_roster(
     No link is issued yet: links are made when the invitations are mailed or written to a file.
     """
     campaign = get_campaign(session, campaign_id)
-    entries = read_roster(session, campaign.id, campaign.survey_key, data, source=source)
+    audience = campaign_definition(campaign).asks
+    entries = read_roster(session, campaign.id, audience, data, source=source)
     created = create_invitations(session, campaign, entries)
     audit.record(
         session,

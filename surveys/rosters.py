@@ -35,10 +35,13 @@ VOLUNTEER_COLUMNS = (
     "assignment_end",
 )
 PARTNER_COLUMNS = (*COMMON_COLUMNS, "organisation", "office_type", "duty_station")
+# By audience (`SurveyDefinition.asks`): a survey of anyone needs only the contact and language.
 ROSTER_COLUMNS: Mapping[str, tuple[str, ...]] = {
     "partner": PARTNER_COLUMNS,
-    "volunteer_exit": VOLUNTEER_COLUMNS,
+    "volunteer": VOLUNTEER_COLUMNS,
+    "general": COMMON_COLUMNS,
 }
+ORGANISATION_COLUMNS = {"partner": "organisation", "volunteer": "host_entity"}
 REQUIRED_COLUMNS = ("email",)
 MIN_AGE, MAX_AGE = 15, 100
 
@@ -162,23 +165,23 @@ def _organisation_ids(session: Session) -> dict[str, int]:
     }
 
 
-def _entry(row: RowCheck, survey_key: str, organisations: Mapping[str, int]) -> RosterEntry | None:
+def _entry(row: RowCheck, audience: str, organisations: Mapping[str, int]) -> RosterEntry | None:
     before = len(row.problems)
     entry = RosterEntry(line=row.line, email=row.email() or "", name=row.text("name"))
     entry.locale = row.choice("language", tuple(LANGUAGES))
     entry.duty_station = row.country("duty_station")
-    org_column = "organisation" if survey_key == "partner" else "host_entity"
-    code = row.cells.get(org_column, "")
+    org_column = ORGANISATION_COLUMNS.get(audience, "")
+    code = row.cells.get(org_column, "") if org_column else ""
     if code:
         entry.organisation_id = organisations.get(code.upper())
         if entry.organisation_id is None:
             row.bad(org_column, N_("%(value)s is not a known organisation code."), value=code[:40])
-    if survey_key == "partner":
+    if audience == "partner":
         row.required("organisation")
         entry.office_type = row.choice("office_type", OFFICE_TYPES)
         if row.required("office_type") and entry.office_type in ("regional", "country"):
             row.required("duty_station")
-    else:
+    elif audience == "volunteer":
         entry.gender = row.choice("gender", GENDERS)
         entry.category = row.choice("category", CATEGORIES)
         entry.modality = row.choice("modality", MODALITIES)
@@ -202,10 +205,10 @@ class RowChecker:
         self,
         session: Session,
         campaign_id: int,
-        survey_key: str,
+        audience: str,
         extra: Callable[[RowCheck], Any] | None = None,
     ) -> None:
-        self.survey_key, self.read_extra = survey_key, extra
+        self.audience, self.read_extra = audience, extra
         self.organisations = _organisation_ids(session)
         self.invited = set(
             session.scalars(
@@ -224,7 +227,7 @@ class RowChecker:
             line = table_row.line
             before = len(self.problems)
             row = RowCheck(line, table_row.cells, self.problems)
-            entry = _entry(row, self.survey_key, self.organisations)
+            entry = _entry(row, self.audience, self.organisations)
             more = self.read_extra(row) if self.read_extra is not None else None
             if entry is None or not entry.email:
                 continue
@@ -248,7 +251,7 @@ class RowChecker:
 def check_rows(
     session: Session,
     campaign_id: int,
-    survey_key: str,
+    audience: str,
     table: Table,
     extra: Callable[[RowCheck], Any] | None = None,
     *,
@@ -256,7 +259,7 @@ def check_rows(
 ) -> list[tuple[RosterEntry, Any]]:
     """Every row as a RosterEntry (and what `extra` reads from it), or Refused naming each
     bad cell; e-mails must be unique in the file and new to the campaign."""
-    checker = RowChecker(session, campaign_id, survey_key, extra)
+    checker = RowChecker(session, campaign_id, audience, extra)
     checked = checker.check(table.rows)
     if checker.problems:
         raise Refused(checker.problems, source)
@@ -266,15 +269,15 @@ def check_rows(
 def read_roster(
     session: Session,
     campaign_id: int,
-    survey_key: str,
+    audience: str,
     data: bytes,
     *,
     source: str | None = None,
 ) -> list[RosterEntry]:
     """A roster file checked in full: one entry per row, or Refused (naming `source`, the file)."""
-    columns = ROSTER_COLUMNS[survey_key]
+    columns = ROSTER_COLUMNS[audience]
     table = read_table(data, REQUIRED_COLUMNS, _optional(columns), source=source)
-    checked = check_rows(session, campaign_id, survey_key, table, source=source)
+    checked = check_rows(session, campaign_id, audience, table, source=source)
     return [entry for entry, _ in checked]
 
 

@@ -291,6 +291,9 @@ CASES = [
         SUPPORT_FORM,
     ),
     Case("/sitemap.xml", "GET", EVERYONE, "/sitemap.xml"),
+    Case("/oai", "GET", EVERYONE, "/oai?verb=Identify"),
+    Case("/oai", "POST", EVERYONE, "/oai", {"verb": "Identify"}),
+    Case("/knowledge/feed.atom", "GET", EVERYONE, "/knowledge/feed.atom"),
     Case(
         "/api/v1/knowledge/products/<int:product_id>",
         "GET",
