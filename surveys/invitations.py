@@ -26,7 +26,7 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def _office_for(session: Session, entry: RosterEntry) -> Office:
+def office_for(session: Session, entry: RosterEntry) -> Office:
     """The partner office a roster row names, added to the organisation if it has none yet."""
     org = session.get(Organisation, entry.organisation_id) if entry.organisation_id else None
     if org is None or entry.office_type is None:
@@ -68,7 +68,7 @@ def create_invitations(
             assignment_end=entry.assignment_end,
         )
         if campaign.survey_key == "partner":
-            invitation.office_id = _office_for(session, entry).id
+            invitation.office_id = office_for(session, entry).id
         session.add(invitation)
         invitations.append(invitation)
     session.flush()

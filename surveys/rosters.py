@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -16,7 +16,7 @@ from portal.errors import InputError
 from portal.i18n import LANGUAGES
 from portal.markers import N_
 from portal.models import Organisation
-from portal.tables import Problem, Refused, Table, read_table
+from portal.tables import Problem, Refused, Row, Table, read_table
 from surveys.models import CATEGORIES, GENDERS, MODALITIES, OFFICE_TYPES, Invitation
 
 COMMON_COLUMNS = ("email", "name", "language")
@@ -197,6 +197,57 @@ def _entry(row: RowCheck, audience: str, organisations: Mapping[str, int]) -> Ro
     return entry if len(row.problems) == before else None
 
 
+class RowChecker:
+    """Checks rows batch by batch, remembering what the file has used so far: e-mails must be
+    unique in the file and new to the campaign. Each bad cell adds to `problems`."""
+
+    def __init__(
+        self,
+        session: Session,
+        campaign_id: int,
+        audience: str,
+        extra: Callable[[RowCheck], Any] | None = None,
+    ) -> None:
+        self.audience, self.read_extra = audience, extra
+        self.organisations = _organisation_ids(session)
+        self.invited = set(
+            session.scalars(
+                select(Invitation.contact_email).where(
+                    Invitation.campaign_id == campaign_id, Invitation.contact_email.is_not(None)
+                )
+            )
+        )
+        self.problems: list[Problem] = []
+        self.first_line: dict[str, int] = {}
+
+    def check(self, rows: Iterable[Row]) -> list[tuple[RosterEntry, Any]]:
+        """The good rows of `rows` as RosterEntry (and what `extra` reads from each)."""
+        checked: list[tuple[RosterEntry, Any]] = []
+        for table_row in rows:
+            line = table_row.line
+            before = len(self.problems)
+            row = RowCheck(line, table_row.cells, self.problems)
+            entry = _entry(row, self.audience, self.organisations)
+            more = self.read_extra(row) if self.read_extra is not None else None
+            if entry is None or not entry.email:
+                continue
+            if entry.email in self.first_line:
+                row.bad(
+                    "email",
+                    N_("%(email)s is already on line %(other)s."),
+                    email=entry.email,
+                    other=self.first_line[entry.email],
+                )
+            elif entry.email in self.invited:
+                row.bad(
+                    "email", N_("%(email)s is already invited to this campaign."), email=entry.email
+                )
+            self.first_line.setdefault(entry.email, line)
+            if len(self.problems) == before:
+                checked.append((entry, more))
+        return checked
+
+
 def check_rows(
     session: Session,
     campaign_id: int,
@@ -208,39 +259,10 @@ def check_rows(
 ) -> list[tuple[RosterEntry, Any]]:
     """Every row as a RosterEntry (and what `extra` reads from it), or Refused naming each
     bad cell; e-mails must be unique in the file and new to the campaign."""
-    organisations = _organisation_ids(session)
-    invited = set(
-        session.scalars(
-            select(Invitation.contact_email).where(
-                Invitation.campaign_id == campaign_id, Invitation.contact_email.is_not(None)
-            )
-        )
-    )
-    problems: list[Problem] = []
-    first_line: dict[str, int] = {}
-    checked: list[tuple[RosterEntry, Any]] = []
-    for table_row in table.rows:
-        line = table_row.line
-        row = RowCheck(line, table_row.cells, problems)
-        entry = _entry(row, audience, organisations)
-        more = extra(row) if extra is not None else None
-        if entry is None or not entry.email:
-            continue
-        if entry.email in first_line:
-            row.bad(
-                "email",
-                N_("%(email)s is already on line %(other)s."),
-                email=entry.email,
-                other=first_line[entry.email],
-            )
-        elif entry.email in invited:
-            row.bad(
-                "email", N_("%(email)s is already invited to this campaign."), email=entry.email
-            )
-        first_line.setdefault(entry.email, line)
-        checked.append((entry, more))
-    if problems:
-        raise Refused(problems, source)
+    checker = RowChecker(session, campaign_id, audience, extra)
+    checked = checker.check(table.rows)
+    if checker.problems:
+        raise Refused(checker.problems, source)
     return checked
 
 
