@@ -1,4 +1,4 @@
-"""The catalogue's published metadata in bulk: CSV safe in a spreadsheet, JSON as the product API."""
+"""The catalogue's metadata in bulk: CSV safe in a spreadsheet, JSON as the product API."""
 
 from __future__ import annotations
 
