@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from itertools import islice
@@ -89,6 +90,20 @@ Node = Term | Phrase | AllOf | AnyOf | Without | Everything | Nothing
 NOTHING = Nothing()
 
 
+@functools.lru_cache(maxsize=8_192)
+def _analysed(group: str, text: str) -> tuple[tuple[str, ...], ...]:
+    """``text`` analysed for ``group``: its forms per position (queries repeat: cached)."""
+    # Chinese in index mode: each word comes after its dictionary sub-words, so a query word
+    # segmented whole can still match text where jieba split it (see _at_position).
+    mode = "index" if group == CHINESE else "query"
+    by_position: dict[int, list[str]] = {}
+    for token in analyzer_for(group)(text, positions=True, mode=mode):
+        forms = by_position.setdefault(token.pos, [])
+        if token.text not in forms:
+            forms.append(token.text)
+    return tuple(tuple(forms) for forms in by_position.values())
+
+
 @dataclass
 class CompiledQuery:
     """A query tree (``None`` means every document) and, per language group, what to mark."""
@@ -105,16 +120,7 @@ class _Compiler:
 
     def positions(self, group: str, text: str) -> list[list[str]]:
         """Analysed forms of ``text`` grouped by position (a word may have two forms)."""
-        analyzer = analyzer_for(group)
-        # Chinese in index mode: each word comes after its dictionary sub-words, so a query word
-        # segmented whole can still match text where jieba split it (see _at_position).
-        mode = "index" if group == CHINESE else "query"
-        by_position: dict[int, list[str]] = {}
-        for token in analyzer(text, positions=True, mode=mode):
-            forms = by_position.setdefault(token.pos, [])
-            if token.text not in forms:
-                forms.append(token.text)
-        found = list(by_position.values())[: max(self.budget[group], 0)]
+        found = [list(forms) for forms in _analysed(group, text)[: max(self.budget[group], 0)]]
         self.budget[group] -= len(found)
         return found
 
