@@ -27,6 +27,7 @@ login_manager = LoginManager()
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app; nothing here migrates, sleeps or calls the network."""
     from portal import (
+        account_cli,
         api,
         backup_cli,
         cli,
@@ -77,6 +78,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     navigation.init_app(app)
     labels.init_app(app)
     cli.init_app(app)
+    account_cli.init_app(app)
     operations_cli.init_app(app)
     backup_cli.init_app(app)
     worker.init_app(app)
@@ -101,6 +103,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         82,
     )
     navigation.register(app, "portal.outbox_page", _l("Outgoing mail"), permissions.is_staff, 84)
+    navigation.register(app, "auth.user_list", _l("Accounts"), permissions.can_manage_users, 86)
+    navigation.register(
+        app, "auth.audit_events", _l("Audit log"), permissions.can_read_audit_log, 88
+    )
 
     _init_features(app)
     return app
