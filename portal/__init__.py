@@ -44,6 +44,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         routing,
         security,
         views,
+        work,
         worker,
     )
     from portal.auth import permissions
@@ -106,6 +107,24 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     navigation.register(app, "auth.user_list", _l("Accounts"), permissions.can_manage_users, 86)
     navigation.register(
         app, "auth.audit_events", _l("Audit log"), permissions.can_read_audit_log, 88
+    )
+    work.register_count(
+        app,
+        "account_requests",
+        _l("Account requests"),
+        "auth.account_requests",
+        permissions.can_decide_account_requests,
+        work.pending_account_requests,
+        20,
+    )
+    work.register_count(
+        app,
+        "failed_mails",
+        _l("Failed mails"),
+        "portal.outbox_page",
+        permissions.is_staff,
+        work.failed_mails,
+        40,
     )
 
     _init_features(app)
