@@ -47,7 +47,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         work,
         worker,
     )
-    from portal.auth import permissions
+    from portal.auth import language, permissions
     from portal.auth import views as auth_views
     from portal.settings import load_settings
 
@@ -78,6 +78,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     navigation.init_app(app)
     labels.init_app(app)
+    language.init_app(app)
     cli.init_app(app)
     account_cli.init_app(app)
     operations_cli.init_app(app)
