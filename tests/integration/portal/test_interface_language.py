@@ -45,6 +45,19 @@ def test_the_browsing_language_is_kept_and_used_for_mail(app, session) -> None:
     )
 
 
+def test_a_new_sign_in_elsewhere_shows_the_remembered_language(app, session) -> None:
+    user = make_user(session, "partner")
+    session.commit()
+    laptop = app.test_client()
+    _sign_in(laptop, user.email)
+    laptop.post("/language", data={"lang": "ar", "csrf_token": csrf_from(laptop, "/account")})
+    laptop.get("/")
+    phone = app.test_client()
+    phone.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en-GB"
+    _sign_in(phone, user.email)
+    assert '<html lang="ar" dir="rtl">' in phone.get("/").get_data(as_text=True)
+
+
 def test_the_account_is_written_only_when_the_language_changes(app, session) -> None:
     user = make_user(session, "staff")
     session.commit()
