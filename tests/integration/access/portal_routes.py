@@ -86,9 +86,7 @@ CASES = [
         ADMIN,
         _user_url("/reactivate", active=False),
     ),
-    Case(
-        "/admin/users/<int:user_id>/reset-password", "POST", ADMIN, _user_url("/reset-password")
-    ),
+    Case("/admin/users/<int:user_id>/reset-password", "POST", ADMIN, _user_url("/reset-password")),
     Case("/admin/audit", "GET", ADMIN, "/admin/audit?object_type=user"),
     Case("/admin/audit/export.csv", "GET", ADMIN, "/admin/audit/export.csv?action=x"),
     Case("/api/v1/health", "GET", EVERYONE, "/api/v1/health"),

@@ -48,7 +48,7 @@ def _trail(session):
         "user",
         staff.id,
         day(3),
-        before="=HYPERLINK(\"http://evil.example\")",
+        before='=HYPERLINK("http://evil.example")',
         after="staff",
         contact_email="someone@example.org",
         note="wrote to someone@example.org",
