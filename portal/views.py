@@ -42,9 +42,7 @@ def home() -> str:
     user = current_user._get_current_object()
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     pending = (
-        work.pending_work(app, db_session(), user, utcnow().date())
-        if user.is_authenticated
-        else []
+        work.pending_work(app, db_session(), user, utcnow().date()) if user.is_authenticated else []
     )
     return render_template(
         "portal/home.html", user=user, knowledge_url=knowledge_url, pending=pending
