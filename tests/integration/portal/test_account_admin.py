@@ -255,3 +255,16 @@ def test_the_command_line_keeps_the_last_admin_too(app, runner, session) -> None
     result = runner.invoke(args=["portal", "update-user", admin.email, "--role", "partner"])
     assert result.exit_code == 1 and "last active administrator" in result.output
     assert _reload(session, admin.id).active
+
+
+def test_a_new_organisation_lets_go_of_an_office_of_the_old_one(app, session) -> None:
+    admin, partner, _unv, undp = _people(session)
+    office = accounts.add_office(session, undp, "country", "KEN", "UNDP Kenya")
+    partner.office_id = office.id
+    unicef = make_org(session, "un_entity", code="UNICEF")
+    session.commit()
+    client, _ = _sign_in(app, admin.email)
+    path = f"/admin/users/{partner.id}/account"
+    assert _post(client, path, role="partner", organisation="UNICEF").status_code == 302
+    moved = _reload(session, partner.id)
+    assert (moved.organisation_id, moved.office_id) == (unicef.id, None)
