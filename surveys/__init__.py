@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
-from portal import navigation
+from portal import navigation, work
 from portal.auth.organisations import register_merge_handler
 from portal.cli import register_demo_loader
 from portal.results.providers import register_provider
@@ -23,6 +23,7 @@ def init_app(app: Flask) -> None:
         can_author_surveys,
         can_manage_campaigns,
     )
+    from surveys.work_counts import campaigns_closing, campaigns_to_open
 
     app.register_blueprint(views.bp)
     app.cli.add_command(surveys_cli)
@@ -35,6 +36,24 @@ def init_app(app: Flask) -> None:
         register_provider(
             app, source, provider_for(survey_key), questions=declared_questions(survey_key)
         )
+    work.register_count(
+        app,
+        "campaigns_to_open",
+        _l("Campaigns to open this week"),
+        "surveys.campaign_list",
+        can_manage_campaigns,
+        campaigns_to_open,
+        30,
+    )
+    work.register_count(
+        app,
+        "campaigns_closing",
+        _l("Campaigns closing this week"),
+        "surveys.campaign_list",
+        can_manage_campaigns,
+        campaigns_closing,
+        31,
+    )
     register_demo_loader(app, load_demo)
     register_merge_handler(app, "surveys", merge_organisation_rows)
     jobs.init_app(app)
