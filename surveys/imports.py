@@ -27,6 +27,7 @@ from portal.errors import InputError
 from portal.markers import N_
 from portal.models import User
 from portal.tables import Problem, Refused, read_table
+from surveys.answer_counts import AnswerTally
 from surveys.answer_rules import clean_complete, validate_complete
 from surveys.answering import AlreadyAnswered, submit_response
 from surveys.campaigns import OBJECT_TYPE, campaign_definition, get_campaign
@@ -139,6 +140,7 @@ def import_responses(
     checked = check_rows(session, campaign.id, campaign.survey_key, table, extra, source=source)
     entries = [entry for entry, _ in checked]
     invitations = create_invitations(session, campaign, entries, source="import")
+    tally = AnswerTally()
     for invitation, (entry, imported) in zip(invitations, checked, strict=True):
         try:
             submit_response(
@@ -148,10 +150,12 @@ def import_responses(
                 imported.answers,
                 imported.submitted_at,
                 global_south_flag,
+                tally,
             )
         except AlreadyAnswered:
             message = N_("This office has already answered the survey.")
             raise Refused([Problem(message, {}, entry.line, "organisation")], source) from None
+    tally.apply(session)  # the answer counts, in the import's transaction
     audit.record(
         session,
         actor,
