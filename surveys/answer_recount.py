@@ -181,7 +181,9 @@ def _rows_of(year: int | None) -> Select[Any]:
 
 def uncount_responses(session: Session, response_ids: Collection[int]) -> None:
     """Take responses out of the counts, from their stored rows: call it before deleting them
-    (or changing what they count for), in the same transaction."""
+    (or changing what they count for), in the same transaction. A writer deleting responses also
+    clears their invitations' `used_at`: the response rate counts an invitation not used as not
+    answered (`surveys.count_reading.counted_invitations`)."""
     tally = AnswerTally()
     for key, n in recount(session, response_ids=response_ids).items():
         tally.add(key, -n)

@@ -95,9 +95,10 @@ def counted_invitations(
     session: Session, survey_key: str, year: int, organisation_id: int | None = None
 ) -> tuple[int, int]:
     """(invited, completed) for the year's response rate, as `surveys.indicators.
-    invitation_totals` defines them: completed = the year's responses; invited = completed +
-    the invitations of the year's campaigns not answered. The responses come from the count
-    table; only the invitations of the year's campaigns are counted (an index-only count)."""
+    invitation_totals` defines them: completed = the year's responses; invited = completed + the
+    invitations of the year's campaigns not answered. The responses come from the count table;
+    the invitations not answered are those not used (an invitation is used in the transaction
+    that stores its response, and only then), read from an index of their own."""
     completed_query = _scoped(
         select(func.coalesce(func.sum(AnswerCount.n), 0)), survey_key, organisation_id
     ).where(
@@ -107,17 +108,11 @@ def counted_invitations(
     )
     completed = int(session.scalar(completed_query) or 0)
     campaigns = select(Campaign.id).where(Campaign.survey_key == survey_key, Campaign.year == year)
-    answered_query = _scoped(
-        select(func.coalesce(func.sum(AnswerCount.n), 0)), survey_key, organisation_id
-    ).where(
-        AnswerCount.campaign_id.in_(campaigns),
-        AnswerCount.question_key == RESPONSES,
-        AnswerCount.answer_code == RESPONSES,
+    unanswered_query = (
+        select(func.count())
+        .select_from(Invitation)
+        .where(Invitation.campaign_id.in_(campaigns), Invitation.used_at.is_(None))
     )
-    answered = int(session.scalar(answered_query) or 0)
-    invited_query = select(func.count()).select_from(Invitation)
-    invited_query = invited_query.where(Invitation.campaign_id.in_(campaigns))
     if organisation_id is not None:
-        invited_query = invited_query.where(Invitation.organisation_id == organisation_id)
-    invitations = int(session.scalar(invited_query) or 0)
-    return completed + invitations - answered, completed
+        unanswered_query = unanswered_query.where(Invitation.organisation_id == organisation_id)
+    return completed + int(session.scalar(unanswered_query) or 0), completed

@@ -100,6 +100,9 @@ class Invitation(Base):
     __tablename__ = "survey_invitation"
     __table_args__ = (
         UniqueConstraint("campaign_id", "contact_email"),
+        # The response rate counts the invitations of a year's campaigns not used (not answered):
+        # an index range of those alone, however many were answered.
+        Index("ix_survey_invitation_campaign_used", "campaign_id", "used_at"),
         CheckConstraint(_in("source", INVITATION_SOURCES), name="source_known"),
         CheckConstraint(_null_or_in("gender", GENDERS), name="gender_known"),
         CheckConstraint(_null_or_in("category", CATEGORIES), name="category_known"),

@@ -1,4 +1,5 @@
-"""answer counts: responses and coded answers by campaign, year, question, code and cell
+"""answer counts: responses and coded answers by campaign, year, question, code and cell; an
+index of the invitations not used by campaign
 
 Revision ID: 0007_answer_counts
 Revises: 0006_search_positions
@@ -81,7 +82,11 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('campaign_id', 'reporting_year', 'question_key', 'answer_code', 'groups_known', 'groups_in', 'organisation_id', name=op.f('pk_survey_answer_count'))
     )
     op.execute(_FILL)
+    with op.batch_alter_table('survey_invitation', schema=None) as batch_op:
+        batch_op.create_index('ix_survey_invitation_campaign_used', ['campaign_id', 'used_at'], unique=False)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('survey_invitation', schema=None) as batch_op:
+        batch_op.drop_index('ix_survey_invitation_campaign_used')
     op.drop_table('survey_answer_count')

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 
 from portal.results.computations import survey_indicator
 from portal.results.suppression import GROUP_KEYS
@@ -153,6 +153,10 @@ def test_indicators_from_the_counts_equal_the_full_recomputation(
         gone = [ids[index] for index in deleted if index < len(ids)]
         if gone:
             uncount_responses(session, gone)
+            invitations = select(Response.invitation_id).where(Response.id.in_(gone))
+            session.execute(
+                update(Invitation).where(Invitation.id.in_(invitations)).values(used_at=None)
+            )
             session.execute(delete(Answer).where(Answer.response_id.in_(gone)))
             session.execute(delete(Response).where(Response.id.in_(gone)))
             assert not session.scalars(select(Response.id).where(Response.id.in_(gone))).all()
