@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from portal.countries import countries
 from portal.results.computations import is_youth, origin_groups, reporting_year
+from surveys.answer_counts import AnswerTally, count_response
 from surveys.answer_rules import merge_page, validate_complete, validate_page
 from surveys.models import Answer, Campaign, Invitation, Response
 from surveys.page_flow import asked_questions, next_page_index, previous_page_index
@@ -220,8 +221,12 @@ def submit_response(
     answers: Mapping[str, Any],
     now: datetime,
     global_south_flag: str,
+    tally: AnswerTally | None = None,
 ) -> Response:
     """Store the response, consuming the invitation; AlreadyAnswered if someone else did first.
+
+    The response and its answers are counted in the answer counts in the same transaction: at
+    once, or into `tally` when given (a bulk import applies it once at the end).
 
     Deliberately not audited: this is the respondent's own act, not a staff action, and an audit
     row naming the invitation (or the account that opened it) next to the response would tie
@@ -241,10 +246,8 @@ def submit_response(
     if consumed.rowcount != 1:  # type: ignore[attr-defined]
         raise AlreadyAnswered
     session.expire(invitation, ["used_at", "partial_answers"])
-    response = Response(
-        invitation_id=invitation.id,
-        **response_snapshot(invitation, campaign, now, global_south_flag),
-    )
+    snapshot = response_snapshot(invitation, campaign, now, global_south_flag)
+    response = Response(invitation_id=invitation.id, **snapshot)
     session.add(response)
     try:
         with session.begin_nested():
@@ -255,4 +258,5 @@ def submit_response(
     rows = answer_rows(definition, response.id, campaign.id, answers)
     if rows:
         session.execute(insert(Answer), rows)
+    count_response(session, campaign.id, snapshot, rows, tally)
     return response

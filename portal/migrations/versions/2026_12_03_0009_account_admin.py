@@ -1,7 +1,7 @@
 """account administration: indexes for reading the audit log by actor, action and object
 
 Revision ID: 0009_account_admin
-Revises: 0006_search_positions
+Revises: 0007_answer_counts
 Create Date: 2026-12-03 18:00:00.000000
 
 Administrators now read the audit log filtered by who acted, what was done and to which object;
@@ -14,7 +14,7 @@ from alembic import op
 
 
 revision: str = '0009_account_admin'
-down_revision: str | None = '0006_search_positions'
+down_revision: str | None = '0007_answer_counts'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
