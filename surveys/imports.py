@@ -32,11 +32,7 @@ from portal.tables import Problem, Refused, Row, stream_table
 from surveys.answer_counts import AnswerTally
 from surveys.answer_rules import check_complete
 from surveys.campaigns import OBJECT_TYPE, campaign_definition, get_campaign
-from surveys.imported_responses import (
-    ImportedResponse,
-    InsertedResponses,
-    insert_imported_responses,
-)
+from surveys.imported_responses import ImportedResponse, insert_imported_responses
 from surveys.invitations import office_for
 from surveys.models import Campaign, Response
 from surveys.questionnaire import SurveyDefinition
@@ -162,10 +158,9 @@ def import_responses(
             continue  # nothing more is stored; the rest of the file is only checked
         batch = offices.place(checked, checker.problems)
         if not checker.problems:
-            stored = insert_imported_responses(
-                session, campaign, definition, batch, global_south_flag
+            insert_imported_responses(
+                session, campaign, definition, batch, global_south_flag, tally
             )
-            _tally(tally, campaign.id, stored)
             count += len(batch)
     problems = sorted([*table.problems, *checker.problems], key=lambda p: p.line or 0)
     if problems:
@@ -176,15 +171,6 @@ def import_responses(
         session, actor, "surveys.responses_imported", OBJECT_TYPE, campaign.id, responses=count
     )
     return count
-
-
-def _tally(tally: AnswerTally, campaign_id: int, stored: InsertedResponses) -> None:
-    """Count a stored batch: each response with its own answer rows."""
-    by_response: dict[int, list[dict[str, Any]]] = {}
-    for answer in stored.answers:
-        by_response.setdefault(answer["response_id"], []).append(answer)
-    for response in stored.responses:
-        tally.add_response(campaign_id, response, by_response.get(response["id"], []))
 
 
 class _AnsweredOffices:

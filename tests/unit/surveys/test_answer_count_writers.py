@@ -33,6 +33,9 @@ KEEPERS = {"count_response", "AnswerTally", "move_organisation", "uncount_respon
 WRITERS = {
     "surveys/answering.py::submit_response": "counts the response it stores (count_response)",
     "surveys/organisations.py::merge_organisation_rows": "moves the counts (move_organisation)",
+    "surveys/imported_responses.py::insert_imported_responses": (
+        "counts each response it stores into the import's tally (count_response)"
+    ),
 }
 
 
