@@ -1,0 +1,144 @@
+"""Confirmation pages of the destructive campaign actions (close, erase contact data, delete a
+draft), and deleting a draft.
+
+A confirmation needs no script: the GET of an action's address says what will happen, and only
+the POST that its button sends does it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
+
+from portal.auth.enforce import require
+from portal.auth.forms import ConfirmForm
+from portal.db import db_session
+from portal.errors import InputError, NotFound
+from surveys import campaign_settings, progress
+from surveys.campaign_views import campaign_or_404, refused
+from surveys.models import Campaign
+from surveys.permissions import can_manage_campaigns
+from surveys.views import acting_user, bp
+
+CAMPAIGN = "/surveys/campaigns/<int:campaign_id>"
+
+
+@dataclass
+class Confirmation:
+    """What a confirmation page says: the question, what will happen, and its button."""
+
+    campaign: Campaign
+    heading: str
+    consequences: list[str]
+    button: str
+    action: str
+    cancel: str
+    form: FlaskForm = field(default_factory=ConfirmForm)
+
+
+def _confirm(page: Confirmation) -> str:
+    return render_template("surveys/confirm.html", page=page, campaign=page.campaign)
+
+
+def confirm(page: Confirmation) -> str:
+    """The confirmation page: what will happen, and the button that does it."""
+    return render_template("surveys/confirm.html", page=page, campaign=page.campaign)
+
+
+def _campaign_confirmation(
+    campaign_id: int, endpoint: str, heading: str, consequences: list[str], button: str
+) -> str:
+    campaign = campaign_or_404(campaign_id)
+    return confirm(
+        Confirmation(
+            campaign,
+            heading % {"title": campaign.title},
+            consequences,
+            button,
+            url_for(endpoint, campaign_id=campaign.id),
+            url_for("surveys.campaign_detail", campaign_id=campaign.id),
+        )
+    )
+
+
+def _counts(campaign_id: int) -> progress.CampaignProgress:
+    return progress.campaign_progress(db_session(), campaign_or_404(campaign_id))
+
+
+@bp.get(CAMPAIGN + "/close")
+@require(can_manage_campaigns)
+def campaign_close_confirm(campaign_id: int) -> str:
+    counts = _counts(campaign_id)
+    return _campaign_confirmation(
+        campaign_id,
+        "surveys.campaign_close",
+        _("Close the campaign “%(title)s”?"),
+        [
+            _(
+                "The links of the %(count)s invitees who have not completed stop working at once.",
+                count=counts.invited - counts.completed,
+            ),
+            _("No one can answer a closed campaign; it cannot be opened again."),
+            _("Responses already submitted are kept."),
+        ],
+        _("Close the campaign"),
+    )
+
+
+@bp.get(CAMPAIGN + "/purge-contacts")
+@require(can_manage_campaigns)
+def campaign_purge_contacts_confirm(campaign_id: int) -> str:
+    counts = _counts(campaign_id)
+    return _campaign_confirmation(
+        campaign_id,
+        "surveys.campaign_purge_contacts",
+        _("Erase the contact data of “%(title)s”?"),
+        [
+            _(
+                "The e-mail addresses, names, nationalities, ages and unfinished answers of "
+                "%(count)s invitees are erased for good.",
+                count=counts.invited,
+            ),
+            _("Counts and submitted responses stay; nobody can be written to again."),
+            _("This cannot be undone."),
+        ],
+        _("Erase the contact data"),
+    )
+
+
+@bp.get(CAMPAIGN + "/delete")
+@require(can_manage_campaigns)
+def campaign_delete_confirm(campaign_id: int) -> str:
+    counts = _counts(campaign_id)
+    return _campaign_confirmation(
+        campaign_id,
+        "surveys.campaign_delete",
+        _("Delete the draft campaign “%(title)s”?"),
+        [
+            _(
+                "The campaign and its %(count)s invitees are deleted for good.",
+                count=counts.invited,
+            ),
+            _("No answer is lost: a draft was never open for answers."),
+        ],
+        _("Delete the draft"),
+    )
+
+
+@bp.post(CAMPAIGN + "/delete")
+@require(can_manage_campaigns)
+def campaign_delete(campaign_id: int) -> Response:
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        title = campaign_settings.delete_draft(db_session(), acting_user(), campaign_id)
+    except NotFound:
+        abort(404)
+    except InputError as error:
+        return refused(campaign_id, error.translated())
+    flash(_("The draft campaign “%(title)s” was deleted.", title=title), "success")
+    return redirect(url_for("surveys.campaign_list"))
