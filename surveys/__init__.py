@@ -12,8 +12,18 @@ from portal.results.providers import register_provider
 
 
 def init_app(app: Flask) -> None:
-    # the *_views modules add routes to bp, form_cli commands to surveys_cli
-    from surveys import campaign_views, form_cli, form_views, jobs, preview_views, views  # noqa: F401
+    # the *_views modules add routes to bp, form_cli and campaign_cli commands to surveys_cli
+    from surveys import (  # noqa: F401
+        campaign_cli,
+        campaign_confirm_views,
+        campaign_manage_views,
+        campaign_views,
+        form_cli,
+        form_views,
+        jobs,
+        preview_views,
+        views,
+    )
     from surveys.cli import surveys_cli
     from surveys.demo import load_demo
     from surveys.indicators import SURVEY_OF_SOURCE, declared_questions, provider_for
