@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
@@ -78,9 +79,10 @@ def campaign_close_confirm(campaign_id: int) -> str:
         "surveys.campaign_close",
         _("Close the campaign “%(title)s”?"),
         [
-            _(
-                "The links of the %(count)s invitees who have not completed stop working at once.",
-                count=counts.invited - counts.completed,
+            ngettext(
+                "The link of the %(num)d invitee who has not completed stops working at once.",
+                "The links of the %(num)d invitees who have not completed stop working at once.",
+                counts.invited - counts.completed,
             ),
             _("No one can answer a closed campaign; it cannot be opened again."),
             _("Responses already submitted are kept."),
@@ -98,10 +100,12 @@ def campaign_purge_contacts_confirm(campaign_id: int) -> str:
         "surveys.campaign_purge_contacts",
         _("Erase the contact data of “%(title)s”?"),
         [
-            _(
+            ngettext(
+                "The e-mail address, name, nationality, age and unfinished answers of "
+                "%(num)d invitee are erased for good.",
                 "The e-mail addresses, names, nationalities, ages and unfinished answers of "
-                "%(count)s invitees are erased for good.",
-                count=counts.invited,
+                "%(num)d invitees are erased for good.",
+                counts.invited,
             ),
             _("Counts and submitted responses stay; nobody can be written to again."),
             _("This cannot be undone."),
@@ -119,9 +123,10 @@ def campaign_delete_confirm(campaign_id: int) -> str:
         "surveys.campaign_delete",
         _("Delete the draft campaign “%(title)s”?"),
         [
-            _(
-                "The campaign and its %(count)s invitees are deleted for good.",
-                count=counts.invited,
+            ngettext(
+                "The campaign and its %(num)d invitee are deleted for good.",
+                "The campaign and its %(num)d invitees are deleted for good.",
+                counts.invited,
             ),
             _("No answer is lost: a draft was never open for answers."),
         ],

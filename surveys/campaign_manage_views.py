@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_wtf import FlaskForm
 
 from portal.auth.enforce import require
@@ -116,9 +117,10 @@ def invitee_resend_confirm(campaign_id: int, invitation_id: int) -> str:
             _("Resend a link to %(email)s?", email=invitation.contact_email or "—"),
             [
                 _("A new link is made. It is shown to you once, on the next page, to copy."),
-                _(
-                    "The %(count)s links made before for this invitee stop working at once.",
-                    count=live,
+                ngettext(
+                    "The %(num)d link made before for this invitee stops working at once.",
+                    "The %(num)d links made before for this invitee stop working at once.",
+                    live,
                 ),
                 _("Answers already saved are kept: the new link continues where they stopped."),
             ],

@@ -94,7 +94,7 @@ def test_resending_asks_first_then_shows_the_new_link_once_and_the_old_one_dies(
     staff_login(app, auth)
     url = f"/surveys/campaigns/{campaign_id}/invitees/{invitation_id}/resend"
     confirm = client.get(url).get_data(as_text=True)
-    assert "1 links made before for this invitee stop working" in confirm
+    assert "1 link made before for this invitee stops working" in confirm
     with database(app).transaction() as session:
         assert session.scalar(select(func.count(InvitationLink.id))) == 1  # asking changed nothing
     shown = client.post(url, data={"mail": "y", "csrf_token": csrf_from(client, url)})
