@@ -242,3 +242,39 @@ def test_a_draft_is_deleted_after_its_confirmation(
     assert page.url == f"{url}/surveys/campaigns"
     assert page.locator("main table a", has_text=f"Draft to delete ({lang})").count() == 0
     context.close()
+
+
+def test_the_campaign_pages_fit_a_360_px_phone(
+    browser: Browser, portal: tuple[str, Any], axe_check: AxeCheck
+) -> None:
+    from portal.db import database, utcnow
+    from surveys import campaigns
+    from surveys.invitations import create_invitations, issue_link
+    from surveys.rosters import RosterEntry
+
+    url, app = portal
+    with database(app).transaction() as session:
+        campaign = campaigns.create_campaign(session, None, "volunteer_exit", 2026, title="Phone")
+        campaigns.open_campaign(session, None, campaign.id)
+        entry = RosterEntry(line=2, email="a-rather-long-address.for-a-phone@example.org")
+        (invitation,) = create_invitations(session, campaign, [entry])
+        issue_link(session, invitation, "invitation", utcnow(), 60)
+        invitation.sent_at = utcnow()
+        base = f"{url}/surveys/campaigns/{campaign.id}"
+        invitee = f"{base}/invitees/{invitation.id}"
+    context = browser.new_context(viewport={"width": 360, "height": 740}, reduced_motion="reduce")
+    page = context.new_page()
+    _sign_in(page, url, "en")
+    for address in (
+        f"{url}/surveys/campaigns", base, f"{base}/invitees", invitee, f"{invitee}/resend",
+        f"{base}/edit", f"{base}/close",
+    ):  # fmt: skip
+        page.goto(address)
+        width = page.evaluate("() => document.documentElement.scrollWidth")
+        assert width <= 360, f"{address} is {width} px wide"
+    page.goto(f"{invitee}/resend")
+    page.locator("form[action$='/resend'] .button--danger").click()
+    page.wait_for_selector("#new-link")
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 360
+    axe_check(page)
+    context.close()
