@@ -229,3 +229,39 @@ def test_reminders_stop_at_the_campaigns_limit(app) -> None:
                     sending.send_reminders(session, None, campaign_id, valid_days=60, now=now)
                 )
     assert sent == [1, 1, 0, 0]
+
+
+def test_simultaneous_reminders_mail_each_invitee_once(app) -> None:
+    """Six doors (pages, command line, worker) reminding the same campaign at the same moment."""
+    import threading
+
+    from surveys import sending
+
+    campaign_id, ids, _ = arrange(app, 5)
+    with database(app).transaction() as session:
+        for invitation_id in ids:
+            session.get(Invitation, invitation_id).sent_at = utcnow() - timedelta(days=8)
+    start, queued, errors = threading.Barrier(6), [], []
+
+    def remind() -> None:
+        try:
+            with app.app_context():
+                start.wait(timeout=30)
+                with database(app).transaction() as session:
+                    queued.append(sending.send_reminders(session, None, campaign_id, valid_days=60))
+        except Exception as error:  # noqa: BLE001 - reported by the assertion below
+            errors.append(repr(error))
+
+    threads = [threading.Thread(target=remind) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    assert sorted(queued) == [0, 0, 0, 0, 0, 5]
+    with database(app).transaction() as session:
+        counts = session.scalars(select(Invitation.reminder_count)).all()
+        mails = session.scalar(
+            select(func.count(OutboxMessage.id)).where(OutboxMessage.template == "survey_reminder")
+        )
+    assert (sorted(counts), mails) == ([1] * 5, 5)
