@@ -41,10 +41,6 @@ class Confirmation:
     form: FlaskForm = field(default_factory=ConfirmForm)
 
 
-def _confirm(page: Confirmation) -> str:
-    return render_template("surveys/confirm.html", page=page, campaign=page.campaign)
-
-
 def confirm(page: Confirmation) -> str:
     """The confirmation page: what will happen, and the button that does it."""
     return render_template("surveys/confirm.html", page=page, campaign=page.campaign)
