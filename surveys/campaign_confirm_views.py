@@ -1,26 +1,27 @@
-"""Confirmation pages of the destructive campaign actions (close, erase contact data, delete a
-draft), and deleting a draft.
+"""The destructive campaign actions (close, erase contact data, delete a draft), each behind its
+confirmation page.
 
 A confirmation needs no script: the GET of an action's address says what will happen, and only
-the POST that its button sends does it.
+the POST that its button sends does it (one route per address, so that a malformed id is a 404
+whatever the method).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_wtf import FlaskForm
-from werkzeug.wrappers import Response
 
 from portal.auth.enforce import require
 from portal.auth.forms import ConfirmForm
 from portal.db import db_session
 from portal.errors import InputError, NotFound
-from surveys import campaign_settings, progress
-from surveys.campaign_views import campaign_or_404, refused
+from surveys import campaign_settings, campaigns, progress
+from surveys.campaign_views import act, campaign_or_404, refused
 from surveys.models import Campaign
 from surveys.permissions import can_manage_campaigns
 from surveys.views import acting_user, bp
@@ -66,9 +67,7 @@ def _counts(campaign_id: int) -> progress.CampaignProgress:
     return progress.campaign_progress(db_session(), campaign_or_404(campaign_id))
 
 
-@bp.get(CAMPAIGN + "/close")
-@require(can_manage_campaigns)
-def campaign_close_confirm(campaign_id: int) -> str:
+def _close_page(campaign_id: int) -> str:
     counts = _counts(campaign_id)
     return _campaign_confirmation(
         campaign_id,
@@ -87,9 +86,20 @@ def campaign_close_confirm(campaign_id: int) -> str:
     )
 
 
-@bp.get(CAMPAIGN + "/purge-contacts")
+@bp.route(CAMPAIGN + "/close", methods=["GET", "POST"])
 @require(can_manage_campaigns)
-def campaign_purge_contacts_confirm(campaign_id: int) -> str:
+def campaign_close(campaign_id: int) -> Any:
+    """GET asks (the confirmation page), POST closes."""
+    if request.method == "GET":
+        return _close_page(campaign_id)
+    return act(
+        campaign_id,
+        lambda: campaigns.close_campaign(db_session(), acting_user(), campaign_id),
+        _("The campaign is closed; its links no longer work."),
+    )
+
+
+def _purge_page(campaign_id: int) -> str:
     counts = _counts(campaign_id)
     return _campaign_confirmation(
         campaign_id,
@@ -110,9 +120,20 @@ def campaign_purge_contacts_confirm(campaign_id: int) -> str:
     )
 
 
-@bp.get(CAMPAIGN + "/delete")
+@bp.route(CAMPAIGN + "/purge-contacts", methods=["GET", "POST"])
 @require(can_manage_campaigns)
-def campaign_delete_confirm(campaign_id: int) -> str:
+def campaign_purge_contacts(campaign_id: int) -> Any:
+    """GET asks (the confirmation page), POST erases."""
+    if request.method == "GET":
+        return _purge_page(campaign_id)
+    return act(
+        campaign_id,
+        lambda: campaigns.purge_contacts(db_session(), acting_user(), campaign_id),
+        _("Contact data erased for %(count)s invitations."),
+    )
+
+
+def _delete_page(campaign_id: int) -> str:
     counts = _counts(campaign_id)
     return _campaign_confirmation(
         campaign_id,
@@ -130,9 +151,12 @@ def campaign_delete_confirm(campaign_id: int) -> str:
     )
 
 
-@bp.post(CAMPAIGN + "/delete")
+@bp.route(CAMPAIGN + "/delete", methods=["GET", "POST"])
 @require(can_manage_campaigns)
-def campaign_delete(campaign_id: int) -> Response:
+def campaign_delete(campaign_id: int) -> Any:
+    """GET asks (the confirmation page), POST deletes the draft."""
+    if request.method == "GET":
+        return _delete_page(campaign_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:

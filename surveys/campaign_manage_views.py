@@ -106,10 +106,8 @@ def invitee_email(campaign_id: int, invitation_id: int) -> Any:
     return _invitee_page(invitation, form, 422)
 
 
-@bp.get(INVITEE + "/resend")
-@require(can_manage_campaigns)
-def invitee_resend_confirm(campaign_id: int, invitation_id: int) -> str:
-    invitation = _invitee_or_404(campaign_id, invitation_id)
+def _resend_page(invitation: Invitation) -> str:
+    campaign_id, invitation_id = invitation.campaign_id, invitation.id
     live = campaign_contacts.live_links(db_session(), invitation)
     return confirm(
         Confirmation(
@@ -132,10 +130,13 @@ def invitee_resend_confirm(campaign_id: int, invitation_id: int) -> str:
     )
 
 
-@bp.post(INVITEE + "/resend")
+@bp.route(INVITEE + "/resend", methods=["GET", "POST"])
 @require(can_manage_campaigns)
 def invitee_resend(campaign_id: int, invitation_id: int) -> Any:
+    """GET asks (the confirmation page), POST makes the new link and shows it once."""
     invitation, form = _invitee_or_404(campaign_id, invitation_id), ResendForm()
+    if request.method == "GET":
+        return _resend_page(invitation)
     if not form.validate_on_submit():
         abort(400)
     try:

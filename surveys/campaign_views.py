@@ -117,12 +117,12 @@ def refused(campaign_id: int, text: str) -> Response:
     return back_to_campaign(campaign_id, text, "error")
 
 
-def _act(campaign_id: int, act: Callable[[], object], message: str) -> Response:
-    """Run one action behind a confirmation button; a refusal keeps nothing of it."""
+def act(campaign_id: int, action: Callable[[], object], message: str) -> Response:
+    """Run one action behind a button (CSRF-checked); a refusal keeps nothing of it."""
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
-        outcome = act()
+        outcome = action()
     except NotFound:
         abort(404)
     except InputError as error:
@@ -136,27 +136,17 @@ def _act(campaign_id: int, act: Callable[[], object], message: str) -> Response:
 @bp.post("/surveys/campaigns/<int:campaign_id>/open")
 @require(can_manage_campaigns)
 def campaign_open(campaign_id: int) -> Response:
-    return _act(
+    return act(
         campaign_id,
         lambda: campaigns.open_campaign(db_session(), acting_user(), campaign_id),
         _("The campaign is open."),
     )
 
 
-@bp.post("/surveys/campaigns/<int:campaign_id>/close")
-@require(can_manage_campaigns)
-def campaign_close(campaign_id: int) -> Response:
-    return _act(
-        campaign_id,
-        lambda: campaigns.close_campaign(db_session(), acting_user(), campaign_id),
-        _("The campaign is closed; its links no longer work."),
-    )
-
-
 @bp.post("/surveys/campaigns/<int:campaign_id>/send-invitations")
 @require(can_manage_campaigns)
 def campaign_send_invitations(campaign_id: int) -> Response:
-    return _act(
+    return act(
         campaign_id,
         lambda: sending.send_invitations(
             db_session(), acting_user(), campaign_id, valid_days=invitation_days()
@@ -175,22 +165,12 @@ def campaign_send_reminders(campaign_id: int) -> Response:
         days=campaign.reminder_days,
         limit=campaign.reminder_limit,
     )
-    return _act(
+    return act(
         campaign_id,
         lambda: sending.send_reminders(
             db_session(), acting_user(), campaign_id, valid_days=invitation_days()
         ),
         _("Reminders queued for sending: %(count)s.") + " " + schedule.replace("%", "%%"),
-    )
-
-
-@bp.post("/surveys/campaigns/<int:campaign_id>/purge-contacts")
-@require(can_manage_campaigns)
-def campaign_purge_contacts(campaign_id: int) -> Response:
-    return _act(
-        campaign_id,
-        lambda: campaigns.purge_contacts(db_session(), acting_user(), campaign_id),
-        _("Contact data erased for %(count)s invitations."),
     )
 
 
