@@ -1,7 +1,7 @@
 """campaign management: a reminder schedule per campaign, revoked links, resent links
 
 Revision ID: 0008_campaign_management
-Revises: 0010_any_survey_key
+Revises: 0012_usage_events
 Create Date: 2026-12-10 09:00:00.000000
 
 Each campaign gets its reminder schedule (after N days, at most M reminders per invitee, sent by
@@ -18,7 +18,7 @@ import portal.db
 
 
 revision: str = '0008_campaign_management'
-down_revision: str | None = '0010_any_survey_key'
+down_revision: str | None = '0012_usage_events'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
