@@ -82,7 +82,7 @@ SETTINGS: tuple[Setting, ...] = (
         "PORTAL_REMINDER_DAYS",
         _int,
         7,
-        "days between automatic reminders to invitees who have not answered (0: none)",
+        "days after the last mail before a reminder, for new campaigns (0: no automatic reminders)",
     ),
     Setting(
         "PORTAL_FEATURES",

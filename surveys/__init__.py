@@ -12,8 +12,12 @@ from portal.results.providers import register_provider
 
 
 def init_app(app: Flask) -> None:
-    # the *_views modules add routes to bp, form_cli and count_cli commands to surveys_cli
+    # the *_views modules add routes to bp; form_cli, campaign_cli and count_cli commands to
+    # surveys_cli
     from surveys import (  # noqa: F401
+        campaign_cli,
+        campaign_confirm_views,
+        campaign_manage_views,
         campaign_views,
         count_cli,
         form_cli,

@@ -25,12 +25,13 @@ from werkzeug.wrappers import Response
 
 from portal.auth.enforce import require
 from portal.auth.forms import ConfirmForm
-from portal.db import database, db_session
+from portal.db import database, db_session, utcnow
 from portal.errors import InputError, NotFound
 from portal.i18n import LANGUAGES, current_language
 from portal.tables import Refused
-from surveys import campaigns, exports, invitations, progress, sending
-from surveys.config import invitation_days
+from surveys import campaign_rates, campaigns, exports, invitations, progress, sending
+from surveys.campaign_figures import percent, rate_figure
+from surveys.config import invitation_days, new_campaign_reminder_days
 from surveys.forms import CampaignForm, RosterForm
 from surveys.models import Campaign
 from surveys.permissions import can_export_identifiable, can_manage_campaigns
@@ -45,7 +46,7 @@ EXPORT_TYPES = {
 }
 
 
-def _campaign(campaign_id: int) -> Campaign:
+def campaign_or_404(campaign_id: int) -> Campaign:
     try:
         return campaigns.get_campaign(db_session(), campaign_id)
     except NotFound:
@@ -56,8 +57,10 @@ def _campaign(campaign_id: int) -> Campaign:
 @require(can_manage_campaigns)
 def campaign_list() -> str:
     session = db_session()
-    rows = [(c, progress.response_count(session, c)) for c in campaigns.list_campaigns(session)]
-    return render_template("surveys/campaigns.html", rows=rows)
+    listed = campaigns.list_campaigns(session)
+    rates = campaign_rates.current_rates(session, [c.id for c in listed], utcnow().date())
+    rows = [(c, progress.response_count(session, c), rates.get(c.id)) for c in listed]
+    return render_template("surveys/campaigns.html", rows=rows, percent=percent)
 
 
 @bp.route("/surveys/campaigns/new", methods=["GET", "POST"])
@@ -75,6 +78,7 @@ def campaign_new() -> Any:
                 title=form.title.data,
                 opens_on=form.opens_on.data,
                 closes_on=form.closes_on.data,
+                reminder_days=new_campaign_reminder_days(),
             )
         except InputError as error:
             form.title.errors = [error.translated()]
@@ -87,11 +91,14 @@ def campaign_new() -> Any:
 @bp.get("/surveys/campaigns/<int:campaign_id>")
 @require(can_manage_campaigns)
 def campaign_detail(campaign_id: int) -> str:
-    campaign = _campaign(campaign_id)
+    campaign, session, now = campaign_or_404(campaign_id), db_session(), utcnow()
     return render_template(
         "surveys/campaign.html",
         campaign=campaign,
-        progress=progress.campaign_progress(db_session(), campaign),
+        progress=progress.campaign_progress(session, campaign),
+        figure=rate_figure(session, campaign, now.date()),
+        percent=percent,
+        due=sending.reminders_due(session, campaign, now),
         form=ConfirmForm(),
         languages=list(LANGUAGES.items()),
         export_k=_k(),
@@ -99,55 +106,47 @@ def campaign_detail(campaign_id: int) -> str:
     )
 
 
-def _back(campaign_id: int, text: str, category: str) -> Response:
+def back_to_campaign(campaign_id: int, text: str, category: str) -> Response:
     flash(text, category)
     return redirect(url_for("surveys.campaign_detail", campaign_id=campaign_id))
 
 
-def _refused(campaign_id: int, text: str) -> Response:
+def refused(campaign_id: int, text: str) -> Response:
     # The redirect would commit: drop whatever the refused action had recorded (links, marks).
     db_session().rollback()
-    return _back(campaign_id, text, "error")
+    return back_to_campaign(campaign_id, text, "error")
 
 
-def _act(campaign_id: int, act: Callable[[], object], message: str) -> Response:
-    """Run one action behind a confirmation button; a refusal keeps nothing of it."""
+def act(campaign_id: int, action: Callable[[], object], message: str) -> Response:
+    """Run one action behind a button (CSRF-checked); a refusal keeps nothing of it."""
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
-        outcome = act()
+        outcome = action()
     except NotFound:
         abort(404)
     except InputError as error:
-        return _refused(campaign_id, error.translated())
+        return refused(campaign_id, error.translated())
     counted = isinstance(outcome, int) and not isinstance(outcome, bool)
-    return _back(campaign_id, message % {"count": outcome} if counted else message, "success")
+    return back_to_campaign(
+        campaign_id, message % {"count": outcome} if counted else message, "success"
+    )
 
 
 @bp.post("/surveys/campaigns/<int:campaign_id>/open")
 @require(can_manage_campaigns)
 def campaign_open(campaign_id: int) -> Response:
-    return _act(
+    return act(
         campaign_id,
         lambda: campaigns.open_campaign(db_session(), acting_user(), campaign_id),
         _("The campaign is open."),
     )
 
 
-@bp.post("/surveys/campaigns/<int:campaign_id>/close")
-@require(can_manage_campaigns)
-def campaign_close(campaign_id: int) -> Response:
-    return _act(
-        campaign_id,
-        lambda: campaigns.close_campaign(db_session(), acting_user(), campaign_id),
-        _("The campaign is closed; its links no longer work."),
-    )
-
-
 @bp.post("/surveys/campaigns/<int:campaign_id>/send-invitations")
 @require(can_manage_campaigns)
 def campaign_send_invitations(campaign_id: int) -> Response:
-    return _act(
+    return act(
         campaign_id,
         lambda: sending.send_invitations(
             db_session(), acting_user(), campaign_id, valid_days=invitation_days()
@@ -159,22 +158,19 @@ def campaign_send_invitations(campaign_id: int) -> Response:
 @bp.post("/surveys/campaigns/<int:campaign_id>/send-reminders")
 @require(can_manage_campaigns)
 def campaign_send_reminders(campaign_id: int) -> Response:
-    return _act(
+    campaign = campaign_or_404(campaign_id)
+    schedule = _(
+        "An invitee is reminded %(days)s days after their last mail at the earliest, and at most "
+        "%(limit)s times.",
+        days=campaign.reminder_days,
+        limit=campaign.reminder_limit,
+    )
+    return act(
         campaign_id,
         lambda: sending.send_reminders(
             db_session(), acting_user(), campaign_id, valid_days=invitation_days()
         ),
-        _("Reminders queued for sending: %(count)s."),
-    )
-
-
-@bp.post("/surveys/campaigns/<int:campaign_id>/purge-contacts")
-@require(can_manage_campaigns)
-def campaign_purge_contacts(campaign_id: int) -> Response:
-    return _act(
-        campaign_id,
-        lambda: campaigns.purge_contacts(db_session(), acting_user(), campaign_id),
-        _("Contact data erased for %(count)s invitations."),
+        _("Reminders queued for sending: %(count)s.") + " " + schedule.replace("%", "%%"),
     )
 
 
@@ -184,28 +180,43 @@ def _problems(error: InputError) -> list[str]:
     return [error.translated()]
 
 
+def _roster_page(
+    campaign: Campaign,
+    form: RosterForm,
+    problems: list[str],
+    outcome: invitations.RosterAdded | None = None,
+) -> tuple[str, int]:
+    columns = ROSTER_COLUMNS[campaigns.campaign_definition(campaign).asks]
+    page = render_template(
+        "surveys/roster.html",
+        campaign=campaign,
+        form=form,
+        problems=problems,
+        columns=columns,
+        outcome=outcome,
+    )
+    return page, 422 if problems or form.errors else 200
+
+
 @bp.route("/surveys/campaigns/<int:campaign_id>/roster", methods=["GET", "POST"])
 @require(can_manage_campaigns)
 def campaign_roster(campaign_id: int) -> Any:
-    campaign = _campaign(campaign_id)
-    form, problems = RosterForm(), []
-    if form.validate_on_submit():
-        upload = form.roster.data
-        try:
-            created = invitations.import_roster(
-                db_session(), acting_user(), campaign.id, upload.read(), source=upload.filename
-            )
-        except InputError as error:
-            problems = _problems(error)
-        else:
-            count = len(created)
-            flash(ngettext("%(num)d invitee added.", "%(num)d invitees added.", count), "success")
-            return redirect(url_for("surveys.campaign_detail", campaign_id=campaign.id))
-    columns = ROSTER_COLUMNS[campaigns.campaign_definition(campaign).asks]
-    page = render_template(
-        "surveys/roster.html", campaign=campaign, form=form, problems=problems, columns=columns
-    )
-    return page, 422 if problems or form.errors else 200
+    """Add the people of a roster; those already invited are listed and left as they were."""
+    campaign, form = campaign_or_404(campaign_id), RosterForm()
+    if not form.validate_on_submit():
+        return _roster_page(campaign, form, [])
+    upload = form.roster.data
+    try:
+        added = invitations.add_invitees(
+            db_session(), acting_user(), campaign.id, upload.read(), source=upload.filename
+        )
+    except InputError as error:
+        return _roster_page(campaign, form, _problems(error))
+    count = len(added.created)
+    flash(ngettext("%(num)d invitee added.", "%(num)d invitees added.", count), "success")
+    if added.already_invited:
+        return _roster_page(campaign, form, [], added)
+    return redirect(url_for("surveys.campaign_detail", campaign_id=campaign.id))
 
 
 def _k() -> int:
@@ -222,7 +233,7 @@ def _download(campaign_id: int, fmt: str, act: Callable[[str], exports.ResponseE
     except NotFound:
         abort(404)
     except InputError as error:
-        return _refused(campaign_id, error.translated())
+        return refused(campaign_id, error.translated())
     # The audit row is committed before the first byte leaves. The body is produced after the
     # request's own transaction: rows are read in short transactions of their own, one per batch.
     body = stream_with_context(exports.iter_export(database().transaction, export))

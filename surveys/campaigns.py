@@ -21,6 +21,7 @@ from surveys.definition_checks import from_dict
 from surveys.definition_files import latest, load_all
 from surveys.definition_snapshots import content_hash, to_dict
 from surveys.models import (
+    REMINDER_DAYS_RANGE,
     SURVEY_KEYS,
     Campaign,
     Invitation,
@@ -138,13 +139,23 @@ def create_campaign(
     title: str | None = None,
     opens_on: date | None = None,
     closes_on: date | None = None,
+    reminder_days: int = 7,
 ) -> Campaign:
-    """A new draft campaign pinned to the newest definition of the survey."""
+    """A new draft campaign pinned to the newest definition of the survey; invitees who have not
+    completed may be reminded `reminder_days` after their last mail (at most 3 times, by default
+    automatically: see `campaign_settings.update_campaign` to change it)."""
     version = latest_definition_version(session, survey_key)
     if not 2000 <= year <= 2100:
         raise InputError(N_("The year %(year)s is not plausible."), year=year)
     if opens_on and closes_on and closes_on < opens_on:
         raise InputError(N_("The closing date must not be before the opening date."))
+    low, high = REMINDER_DAYS_RANGE
+    if not low <= reminder_days <= high:
+        raise InputError(
+            N_("Reminders wait between %(low)s and %(high)s days after the last mail."),
+            low=low,
+            high=high,
+        )
     definition = definition_of(version)
     title = (title or "").strip() or f"{text_for(definition.title, 'en')} {year}"
     if len(title) > 200:
@@ -158,6 +169,7 @@ def create_campaign(
         closes_on=closes_on,
         state="draft",
         created_by_id=actor.id if actor is not None else None,
+        reminder_days=reminder_days,
     )
     session.add(campaign)
     session.flush()
@@ -221,9 +233,12 @@ def close_overdue_campaigns(session: Session, now: datetime) -> list[Campaign]:
     return [close_campaign(session, None, campaign_id, now=now) for campaign_id in overdue]
 
 
+LINK_MAIL_PREFIX = "invitation-link:"
+
+
 def link_mail_key(link_id: int | None) -> str:
     """The outbox key of the mail carrying one survey link: the link is mailed once at most."""
-    return f"invitation-link:{link_id}"
+    return f"{LINK_MAIL_PREFIX}{link_id}"
 
 
 def _forget_link_mails(session: Session, campaign_id: int) -> None:

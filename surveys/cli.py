@@ -20,14 +20,19 @@ from portal.cli import command_transaction
 from portal.db import database, utcnow
 from portal.i18n import LANGUAGES
 from surveys import campaigns, exports, imports, invitations, sending
-from surveys.config import global_south_flag, invitation_days, purge_contacts_days
+from surveys.config import (
+    global_south_flag,
+    invitation_days,
+    new_campaign_reminder_days,
+    purge_contacts_days,
+)
 from surveys.models import Campaign, Invitation
 from surveys.sending import Links, link_url
 
 surveys_cli = AppGroup("surveys", help="Survey campaigns, invitations, responses and exports.")
 
 
-def _day(value: str | None, option: str) -> date | None:
+def day_option(value: str | None, option: str) -> date | None:
     if value is None:
         return None
     try:
@@ -57,6 +62,12 @@ def _read(path: Path) -> bytes:
 @click.option(
     "--draft", is_flag=True, help="keep it a draft (it opens now unless --opens is later)"
 )
+@click.option(
+    "--reminder-days",
+    type=int,
+    default=None,
+    help="days after the last mail before a reminder (default: PORTAL_REMINDER_DAYS, or 7)",
+)
 def campaign_create(
     survey_key: str,
     year: int,
@@ -64,13 +75,21 @@ def campaign_create(
     opens: str | None,
     closes: str | None,
     draft: bool,
+    reminder_days: int | None,
 ) -> None:
     """Create a campaign and print its id."""
-    opens_on, closes_on = _day(opens, "--opens"), _day(closes, "--closes")
+    opens_on, closes_on = day_option(opens, "--opens"), day_option(closes, "--closes")
     now = utcnow()
     with command_transaction() as session:
         campaign = campaigns.create_campaign(
-            session, None, survey_key, year, title=title, opens_on=opens_on, closes_on=closes_on
+            session,
+            None,
+            survey_key,
+            year,
+            title=title,
+            opens_on=opens_on,
+            closes_on=closes_on,
+            reminder_days=reminder_days or new_campaign_reminder_days(),
         )
         if not draft and (opens_on is None or opens_on <= now.date()):
             campaigns.open_campaign(session, None, campaign.id, now=now)
@@ -113,17 +132,19 @@ def _write_links(path: Path, links: Links) -> None:
 @click.option("--links-out", type=click.Path(path_type=Path, dir_okay=False), required=True)
 @click.option("--send", is_flag=True, help="also mail each invitee their link")
 def invite(campaign_id: int, roster: Path, links_out: Path, send: bool) -> None:
-    """Import a roster: one single-use link per row, written as email,link rows."""
+    """Import a roster: one single-use link per new row, written as email,link rows. People the
+    campaign already has are listed and left as they were."""
     data = _read(roster)
     now = utcnow()
     try:
         with command_transaction() as session:
-            created = invitations.import_roster(
-                session, None, campaign_id, data, source=roster.name
-            )
+            added = invitations.add_invitees(session, None, campaign_id, data, source=roster.name)
+            created = added.created
             sent = _send_or_issue(session, campaign_id, created, links_out, send, now)
     except OSError as error:
         raise click.ClickException(f"cannot write {links_out}: {error.strerror}") from None
+    for entry in added.already_invited:
+        click.echo(f"line {entry.line}: already invited, left unchanged")
     click.echo(
         f"{len(created)} invitations created, links written to {links_out}, {sent} mails queued"
     )
@@ -243,12 +264,14 @@ def purge_contacts(campaign_id: int | None) -> None:
 @click.option(
     "--min-days",
     type=int,
-    default=7,
+    default=0,
     show_default=True,
-    help="skip invitees reminded fewer days ago",
+    help="wait at least this many days after the last mail (never less than the campaign's "
+    "own schedule)",
 )
 def send_reminders(campaign_id: int | None, min_days: int) -> None:
-    """Remind invitees who have not completed (without an id: every open campaign; for cron).
+    """Remind invitees due a reminder by their campaign's schedule (without an id: every open
+    campaign; for cron).
 
     Also closes campaigns past their closing date and purges contacts that are due.
     """

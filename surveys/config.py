@@ -21,5 +21,12 @@ def purge_contacts_days() -> int:
 
 
 def reminder_days() -> int:
-    """Days between the worker's automatic reminders (0: it sends none)."""
+    """The reminder interval of new campaigns, in days (0: the worker sends no reminder at all;
+    new campaigns then wait 7 days)."""
     return int(current_app.config["PORTAL_REMINDER_DAYS"])
+
+
+def new_campaign_reminder_days() -> int:
+    """The reminder interval a new campaign starts with: PORTAL_REMINDER_DAYS, or 7 when it is 0."""
+    days = reminder_days()
+    return min(days, 90) if days > 0 else 7

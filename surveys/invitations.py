@@ -5,17 +5,24 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session, joinedload
 
 from portal import audit
 from portal.auth import accounts
 from portal.errors import InputError
 from portal.markers import N_
-from portal.models import Office, Organisation, User
-from surveys.campaigns import OBJECT_TYPE, accepts_answers, campaign_definition, get_campaign
+from portal.models import Office, Organisation, OutboxMessage, User
+from surveys.campaigns import (
+    OBJECT_TYPE,
+    accepts_answers,
+    campaign_definition,
+    get_campaign,
+    link_mail_key,
+)
 from surveys.models import Campaign, Invitation, InvitationLink
 from surveys.rosters import RosterEntry, read_roster
 
@@ -90,22 +97,31 @@ def issue_link(
     return token
 
 
-def invitation_for_token(session: Session, token: str) -> Invitation | None:
+def link_for_token(session: Session, token: str) -> InvitationLink | None:
+    """The link of a token (revoked or not), with its invitation and campaign."""
     if not 20 <= len(token) <= 100:
         return None
     return session.scalar(
-        select(Invitation)
-        .join(InvitationLink, InvitationLink.invitation_id == Invitation.id)
+        select(InvitationLink)
         .where(InvitationLink.token_hash == hash_token(token))
-        .options(joinedload(Invitation.campaign))
+        .options(joinedload(InvitationLink.invitation).joinedload(Invitation.campaign))
     )
 
 
-def link_state(invitation: Invitation, now: datetime) -> str:
-    """`ok`, or why the invitation cannot be answered: `used`, `closed`, `expired`, `not_open`."""
+def invitation_for_token(session: Session, token: str) -> Invitation | None:
+    """The invitation a token opens: none for an unknown or a revoked link."""
+    link = link_for_token(session, token)
+    return link.invitation if link is not None and link.revoked_at is None else None
+
+
+def link_state(invitation: Invitation, now: datetime, link: InvitationLink | None = None) -> str:
+    """`ok`, or why the invitation cannot be answered through `link` (or at all): `used`,
+    `replaced` (a newer link revoked this one), `closed`, `expired`, `not_open`."""
     campaign = invitation.campaign
     if invitation.used_at is not None:
         return "used"
+    if link is not None and link.revoked_at is not None:
+        return "replaced"
     if campaign.state == "closed" or (
         campaign.state == "open" and not accepts_answers(campaign, now.date())
     ):
@@ -128,21 +144,62 @@ def issue_links(
     return [(inv, issue_link(session, inv, purpose, now, valid_days)) for inv in invitations]
 
 
-def import_roster(
+def revoke_links(session: Session, invitation: Invitation, now: datetime) -> int:
+    """Revoke every live link of the invitation, and drop the mails carrying them that have not
+    left yet (they would deliver a dead link). Returns how many links were revoked."""
+    link_ids = list(
+        session.scalars(
+            select(InvitationLink.id).where(
+                InvitationLink.invitation_id == invitation.id, InvitationLink.revoked_at.is_(None)
+            )
+        )
+    )
+    if not link_ids:
+        return 0
+    session.execute(
+        update(InvitationLink)
+        .where(InvitationLink.id.in_(link_ids))
+        .values(revoked_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    keys = [link_mail_key(link_id) for link_id in link_ids]
+    session.execute(
+        delete(OutboxMessage).where(
+            OutboxMessage.idempotency_key.in_(keys), OutboxMessage.state == "queued"
+        )
+    )
+    return len(link_ids)
+
+
+@dataclass(frozen=True)
+class RosterAdded:
+    """What a roster added to a campaign: the new invitations, and the rows of people the
+    campaign already had (left as they were)."""
+
+    created: list[Invitation]
+    already_invited: list[RosterEntry]
+
+
+def add_invitees(
     session: Session,
     actor: User | None,
     campaign_id: int,
     data: bytes,
     *,
     source: str | None = None,
-) -> list[Invitation]:
-    """Invite everyone on a roster file (CSV or XLSX): all rows checked, all invited or none.
+) -> RosterAdded:
+    """Invite the people of a roster file (CSV or XLSX) whom the campaign does not have yet.
 
-    No link is issued yet: links are made when the invitations are mailed or written to a file.
+    Every row is checked and a bad cell refuses the whole file; a row of someone already invited
+    is reported and changes nothing. No link is issued yet: links are made when the invitations
+    are mailed or written to a file.
     """
     campaign = get_campaign(session, campaign_id)
     audience = campaign_definition(campaign).asks
-    entries = read_roster(session, campaign.id, audience, data, source=source)
+    already: list[RosterEntry] = []
+    entries = read_roster(
+        session, campaign.id, audience, data, source=source, already_invited=already
+    )
     created = create_invitations(session, campaign, entries)
     audit.record(
         session,
@@ -151,8 +208,21 @@ def import_roster(
         OBJECT_TYPE,
         campaign.id,
         invitations=len(created),
+        already_invited=len(already),
     )
-    return created
+    return RosterAdded(created, already)
+
+
+def import_roster(
+    session: Session,
+    actor: User | None,
+    campaign_id: int,
+    data: bytes,
+    *,
+    source: str | None = None,
+) -> list[Invitation]:
+    """The invitations `add_invitees` created from a roster file."""
+    return add_invitees(session, actor, campaign_id, data, source=source).created
 
 
 def issue_roster_links(

@@ -25,15 +25,15 @@ def housekeeping(session: Session, now: datetime) -> str:
 
 
 def reminders(session: Session, now: datetime) -> str:
-    """Remind, in every open campaign, the invitees not reminded for PORTAL_REMINDER_DAYS."""
-    days = reminder_days()
-    if days <= 0:
+    """Remind the invitees due a reminder by their campaign's schedule, in every open campaign
+    whose reminders are automatic (all of them off while PORTAL_REMINDER_DAYS is 0)."""
+    if reminder_days() <= 0:
         return "automatic reminders are off (PORTAL_REMINDER_DAYS=0)"
     queued = 0
     for campaign in campaigns.list_campaigns(session):
-        if campaigns.accepts_answers(campaign, now.date()):
+        if campaign.reminders_automatic and campaigns.accepts_answers(campaign, now.date()):
             queued += sending.send_reminders(
-                session, None, campaign.id, valid_days=invitation_days(), now=now, min_days=days
+                session, None, campaign.id, valid_days=invitation_days(), now=now
             )
     return f"{queued} reminder(s) queued"
 

@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -32,11 +33,19 @@ AGE_BANDS = ("under_18", "18_29", "30_39", "40_49", "50_59", "60_plus")
 # How an invitation came to be: a roster row, a partner account answering for its office, or a
 # response collected elsewhere and imported.
 INVITATION_SOURCES = ("roster", "account", "import")
-LINK_PURPOSES = ("invitation", "reminder", "roster_file")
+LINK_PURPOSES = ("invitation", "reminder", "roster_file", "resend")
+# The reminder schedule's bounds: days after the last mail (never 0: a second click on "Remind"
+# must not mail everyone again), and reminders per invitee.
+REMINDER_DAYS_RANGE = (1, 90)
+REMINDER_LIMIT_RANGE = (0, 10)
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:
     return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+def _between(column: str, bounds: tuple[int, int]) -> str:
+    return f"{column} BETWEEN {bounds[0]} AND {bounds[1]}"
 
 
 def _null_or_in(column: str, values: tuple[str, ...]) -> str:
@@ -71,6 +80,10 @@ class Campaign(Base):
         CheckConstraint(
             "opens_on IS NULL OR closes_on IS NULL OR closes_on >= opens_on", name="dates_ordered"
         ),
+        CheckConstraint(_between("reminder_days", REMINDER_DAYS_RANGE), name="reminder_days_range"),
+        CheckConstraint(
+            _between("reminder_limit", REMINDER_LIMIT_RANGE), name="reminder_limit_range"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -86,6 +99,12 @@ class Campaign(Base):
     opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     contacts_purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The reminder schedule: an invitee who has not completed is reminded `reminder_days` after
+    # the last mail they were sent, at most `reminder_limit` times, by whichever door asks (the
+    # worker only when `reminders_automatic`).
+    reminder_days: Mapped[int] = mapped_column(Integer, default=7, server_default="7")
+    reminder_limit: Mapped[int] = mapped_column(Integer, default=3, server_default="3")
+    reminders_automatic: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
     definition_version: Mapped[SurveyDefinitionVersion] = relationship()
 
@@ -154,7 +173,8 @@ class InvitationLink(Base):
     """A single-use link sent to an invitee; only the SHA-256 of its token is kept.
 
     Each mail (invitation, reminder) carries a fresh token, so no token ever has to be stored to be
-    sent again; every link of an invitation stops working once the invitation is used.
+    sent again; every link of an invitation stops working once the invitation is used, and a resent
+    link revokes the older ones.
     """
 
     __tablename__ = "survey_invitation_link"
@@ -167,6 +187,8 @@ class InvitationLink(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     purpose: Mapped[str] = mapped_column(String(12))
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Set when a newer link replaced this one (resent, or the e-mail corrected): it opens nothing.
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     invitation: Mapped[Invitation] = relationship()
 

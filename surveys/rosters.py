@@ -199,7 +199,8 @@ def _entry(row: RowCheck, audience: str, organisations: Mapping[str, int]) -> Ro
 
 class RowChecker:
     """Checks rows batch by batch, remembering what the file has used so far: e-mails must be
-    unique in the file and new to the campaign. Each bad cell adds to `problems`."""
+    unique in the file and new to the campaign (or, with an `already_invited` list, the rows of
+    people already invited go there instead). Each bad cell adds to `problems`."""
 
     def __init__(
         self,
@@ -207,8 +208,11 @@ class RowChecker:
         campaign_id: int,
         audience: str,
         extra: Callable[[RowCheck], Any] | None = None,
+        *,
+        already_invited: list[RosterEntry] | None = None,
     ) -> None:
         self.audience, self.read_extra = audience, extra
+        self.already_invited = already_invited
         self.organisations = _organisation_ids(session)
         self.invited = set(
             session.scalars(
@@ -238,6 +242,10 @@ class RowChecker:
                     email=entry.email,
                     other=self.first_line[entry.email],
                 )
+            elif entry.email in self.invited and self.already_invited is not None:
+                self.already_invited.append(entry)
+                self.first_line.setdefault(entry.email, line)
+                continue
             elif entry.email in self.invited:
                 row.bad(
                     "email", N_("%(email)s is already invited to this campaign."), email=entry.email
@@ -256,10 +264,15 @@ def check_rows(
     extra: Callable[[RowCheck], Any] | None = None,
     *,
     source: str | None = None,
+    already_invited: list[RosterEntry] | None = None,
 ) -> list[tuple[RosterEntry, Any]]:
     """Every row as a RosterEntry (and what `extra` reads from it), or Refused naming each
-    bad cell; e-mails must be unique in the file and new to the campaign."""
-    checker = RowChecker(session, campaign_id, audience, extra)
+    bad cell; e-mails must be unique in the file and new to the campaign.
+
+    With an `already_invited` list, a row whose e-mail the campaign already has is no error: it
+    goes to that list (to be reported) instead of the result.
+    """
+    checker = RowChecker(session, campaign_id, audience, extra, already_invited=already_invited)
     checked = checker.check(table.rows)
     if checker.problems:
         raise Refused(checker.problems, source)
@@ -273,11 +286,15 @@ def read_roster(
     data: bytes,
     *,
     source: str | None = None,
+    already_invited: list[RosterEntry] | None = None,
 ) -> list[RosterEntry]:
-    """A roster file checked in full: one entry per row, or Refused (naming `source`, the file)."""
+    """A roster file checked in full: one entry per row, or Refused (naming `source`, the file);
+    rows of people already invited go to `already_invited` when it is given (see `check_rows`)."""
     columns = ROSTER_COLUMNS[audience]
     table = read_table(data, REQUIRED_COLUMNS, _optional(columns), source=source)
-    checked = check_rows(session, campaign_id, audience, table, source=source)
+    checked = check_rows(
+        session, campaign_id, audience, table, source=source, already_invited=already_invited
+    )
     return [entry for entry, _ in checked]
 
 

@@ -32,7 +32,7 @@ from portal.models import User
 from surveys import answering, invitations, office_surveys, pages
 from surveys.campaigns import campaign_definition, get_campaign
 from surveys.forms import GROUP_LABELS, STATE_LABELS, VALUE_LABELS, PageForm
-from surveys.models import Campaign, Invitation
+from surveys.models import Campaign, Invitation, InvitationLink
 from surveys.permissions import (
     can_answer_for_office,
     can_answer_office_surveys,
@@ -75,6 +75,13 @@ def _refusal(state: str) -> None:
         abort(410, description=_("This survey is closed and no longer takes answers."))
     if state == "expired":
         abort(410, description=_("This survey link has expired."))
+    if state == "replaced":
+        abort(
+            410,
+            description=_(
+                "This link was replaced by a newer one. Please use the link in your latest e-mail."
+            ),
+        )
     if state == "office_answered":
         abort(410, description=_("Your office has already answered this survey. Thank you!"))
     if state == "not_open":
@@ -94,7 +101,8 @@ def _bound_invitation() -> tuple[Invitation, SurveyDefinition]:
         abort(404, description=message)
     if not can_continue_invitation(current_user, bound.get("user")):
         abort(403)
-    _refusal(invitations.link_state(invitation, utcnow()))
+    link = db_session().get(InvitationLink, bound["link"]) if bound.get("link") else None
+    _refusal(invitations.link_state(invitation, utcnow(), link))
     definition = campaign_definition(invitation.campaign)
     return invitation, for_respondent(definition, roster_values(invitation))
 
@@ -120,15 +128,17 @@ def open_link(token: str) -> Response:
 
     Only unknown links count toward the address's limit, and a known link is always opened, so
     volunteers behind one office gateway are not refused because of someone else's typos."""
-    invitation = invitations.invitation_for_token(db_session(), token)
-    if invitation is None:
+    link = invitations.link_for_token(db_session(), token)
+    if link is None:
         if failures_exceeded(LINK_SCOPE, token_limit()):
             abort(429)
         count_failure(LINK_SCOPE, token_limit())
         message = _("This survey link is not known. Check that the whole link was copied.")
         abort(404, description=message)
-    _refusal(invitations.link_state(invitation, utcnow()))
-    session[BOUND] = {"id": invitation.id, "user": None}
+    invitation = link.invitation
+    _refusal(invitations.link_state(invitation, utcnow(), link))
+    # The link is bound too: a session opened by a link that is later revoked stops with it.
+    session[BOUND] = {"id": invitation.id, "user": None, "link": link.id}
     if invitation.locale and "lang" not in session:
         session["lang"] = invitation.locale
     return redirect(url_for("surveys.answer"))

@@ -8,6 +8,8 @@ from sqlalchemy.orm import Session
 
 from portal.auth import accounts
 from surveys import campaigns
+from surveys.invitations import create_invitations
+from surveys.rosters import RosterEntry
 from tests.integration.access import ADMIN, EVERYONE, STAFF, Case
 
 PARTNERS = frozenset({"partner"})
@@ -21,6 +23,17 @@ def _campaign_url(suffix: str = "", survey: str = "volunteer_exit", state: str =
         if state == "closed":
             campaigns.close_campaign(session, None, campaign.id, now=campaign.created_at)
         return f"/surveys/campaigns/{campaign.id}{suffix}"
+
+    return build
+
+
+def _invitee_url(suffix: str = ""):
+    def build(session: Session, app: Flask) -> str:
+        campaign = campaigns.create_campaign(session, None, "volunteer_exit", 2026)
+        campaigns.open_campaign(session, None, campaign.id, now=campaign.created_at)
+        entry = RosterEntry(line=2, email=f"invitee{campaign.id}@matrix.example.org")
+        (invitation,) = create_invitations(session, campaign, [entry])
+        return f"/surveys/campaigns/{campaign.id}/invitees/{invitation.id}{suffix}"
 
     return build
 
@@ -39,6 +52,13 @@ def _office_survey_url(session: Session, app: Flask) -> str:
 
 
 NEW_CAMPAIGN = {"survey": "partner", "year": "2026", "title": "Matrix"}
+EDITED_CAMPAIGN = {
+    "title": "Matrix",
+    "closes_on": "2099-12-31",
+    "reminder_days": "5",
+    "reminder_limit": "2",
+}
+INVITEE = "/surveys/campaigns/<int:campaign_id>/invitees/<int:invitation_id>"
 
 CASES = [
     Case("/s/<token>", "GET", EVERYONE, "/s/" + "x" * 43),
@@ -76,6 +96,43 @@ CASES = [
         STAFF,
         _campaign_url("/purge-contacts", state="closed"),
     ),
+    Case("/surveys/campaigns/<int:campaign_id>/close", "GET", STAFF, _campaign_url("/close")),
+    Case(
+        "/surveys/campaigns/<int:campaign_id>/purge-contacts",
+        "GET",
+        STAFF,
+        _campaign_url("/purge-contacts", state="closed"),
+    ),
+    Case(
+        "/surveys/campaigns/<int:campaign_id>/delete",
+        "GET",
+        STAFF,
+        _campaign_url("/delete", state="draft"),
+    ),
+    Case(
+        "/surveys/campaigns/<int:campaign_id>/delete",
+        "POST",
+        STAFF,
+        _campaign_url("/delete", state="draft"),
+    ),
+    Case("/surveys/campaigns/<int:campaign_id>/edit", "GET", STAFF, _campaign_url("/edit")),
+    Case(
+        "/surveys/campaigns/<int:campaign_id>/edit",
+        "POST",
+        STAFF,
+        _campaign_url("/edit"),
+        EDITED_CAMPAIGN,
+    ),
+    Case(
+        "/surveys/campaigns/<int:campaign_id>/invitees",
+        "GET",
+        STAFF,
+        _campaign_url("/invitees?status=not_sent&q=invitee"),
+    ),
+    Case(INVITEE, "GET", STAFF, _invitee_url()),
+    Case(INVITEE + "/email", "POST", STAFF, _invitee_url("/email"), {"email": "new@example.org"}),
+    Case(INVITEE + "/resend", "GET", STAFF, _invitee_url("/resend")),
+    Case(INVITEE + "/resend", "POST", STAFF, _invitee_url("/resend"), {"mail": "y"}),
     Case("/surveys/campaigns/<int:campaign_id>/roster", "GET", STAFF, _campaign_url("/roster")),
     Case("/surveys/campaigns/<int:campaign_id>/roster", "POST", STAFF, _campaign_url("/roster")),
     Case(

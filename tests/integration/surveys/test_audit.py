@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -132,7 +133,10 @@ def test_a_roster_upload_and_the_invite_command_write_the_same_audit_row(
     assert runner.invoke(args=args).exit_code == 0
     web, cli = web_and_cli_rows(app, "surveys.roster_imported", staff_id)
     assert web == cli
-    assert (web["object_id"], web["details"]) == (campaign_id, {"invitations": 2})
+    assert (web["object_id"], web["details"]) == (
+        campaign_id,
+        {"invitations": 2, "already_invited": 0},
+    )
     # The command also handed out links in a file: that is audited as such, by the command.
     (issued,) = rows_of(app, "surveys.links_issued")
     assert (issued["actor_id"], issued["details"]) == (None, {"links": 2})
@@ -165,9 +169,12 @@ def test_sending_reminders_is_audited_alike_from_the_page_and_the_command(
     with database(app).transaction() as session:
         campaign = get_campaign(session, campaign_id)
         for _ in range(3):
-            make_invitation(session, campaign)[0].sent_at = utcnow()
+            make_invitation(session, campaign)[0].sent_at = utcnow() - timedelta(days=8)
     assert press(client, campaign_id, "send-reminders").status_code == 302
-    args = ["surveys", "send-reminders", str(campaign_id), "--min-days", "0"]
+    with database(app).transaction() as session:
+        for invitation in session.scalars(select(Invitation)):
+            invitation.reminded_at -= timedelta(days=8)  # the next reminder is due
+    args = ["surveys", "send-reminders", str(campaign_id)]
     assert runner.invoke(args=args).exit_code == 0
     web, cli = web_and_cli_rows(app, "surveys.reminders_sent", staff_id)
     assert web == cli

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import re
+from datetime import timedelta
 
 from sqlalchemy import select
 
@@ -12,6 +13,8 @@ from surveys import sending
 from surveys.models import Invitation, InvitationLink
 from tests.integration.surveys.builders import make_campaign, make_invitation
 from tests.outbox_helpers import deliver_mail
+
+WEEK = timedelta(days=8)  # longer than a campaign's reminder interval (7 days by default)
 
 
 def text_and_html(message) -> tuple[str, str]:
@@ -70,7 +73,7 @@ def test_reminders_go_only_to_invitees_who_have_not_completed(app, smtp) -> None
     campaign_id, ids = arrange_campaign(app, people)
     with database(app).transaction() as session:
         for invitation_id in ids:
-            session.get(Invitation, invitation_id).sent_at = utcnow()
+            session.get(Invitation, invitation_id).sent_at = utcnow() - WEEK
         session.get(Invitation, ids[0]).used_at = utcnow()  # completed
         session.get(Invitation, ids[1]).started_at = utcnow()  # started, not completed
     with app.test_request_context(), database(app).transaction() as session:
@@ -92,7 +95,7 @@ def test_reminders_go_only_to_invitees_who_have_not_completed(app, smtp) -> None
 def test_a_reminder_brings_a_new_link_and_the_first_one_still_works(app, smtp, client) -> None:
     campaign_id, (invitation_id,) = arrange_campaign(app, [{"email": "p@example.org"}])
     with app.test_request_context(), database(app).transaction() as session:
-        sending.send_invitations(session, None, campaign_id, valid_days=60, now=utcnow())
+        sending.send_invitations(session, None, campaign_id, valid_days=60, now=utcnow() - WEEK)
         sending.send_reminders(session, None, campaign_id, valid_days=60, now=utcnow())
     deliver_mail(app)
     links = [re.search(r"/s/[\w-]{43}", text_and_html(m)[0]).group(0) for m in smtp.messages]
@@ -133,7 +136,7 @@ def test_cli_reminders_skip_those_reminded_recently(app, runner, smtp) -> None:
     with database(app).transaction() as session:
         for invitation_id in ids:
             invitation = session.get(Invitation, invitation_id)
-            invitation.sent_at = utcnow()
+            invitation.sent_at = utcnow() - WEEK
         session.get(Invitation, ids[0]).reminded_at = utcnow()
     result = runner.invoke(args=["surveys", "send-reminders", str(campaign_id)])
     assert result.exit_code == 0, result.output
@@ -148,7 +151,7 @@ def test_a_refusing_mail_server_delays_the_reminder_and_keeps_its_link(app, runn
     campaign_id, ids = arrange_campaign(app, [{"email": "a@example.org"}])
     app.config["SMTP_URL"] = f"smtp://127.0.0.1:{free_port()}"  # nothing listens there
     with database(app).transaction() as session:
-        session.get(Invitation, ids[0]).sent_at = utcnow()
+        session.get(Invitation, ids[0]).sent_at = utcnow() - WEEK
         links_before = len(session.scalars(select(InvitationLink)).all())
     result = runner.invoke(args=["surveys", "send-reminders", str(campaign_id)])
     assert result.exit_code == 0, result.output

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from datetime import timedelta
 
 from sqlalchemy import func, select
 
@@ -108,11 +109,39 @@ def test_a_good_roster_upload_adds_the_invitees_and_mail_goes_out_by_button(
     client.post(f"/surveys/campaigns/{campaign_id}/send-invitations", data={"csrf_token": token})
     deliver_mail(app)
     assert len(smtp.messages) == 2  # nobody is invited twice
-    client.post(f"/surveys/campaigns/{campaign_id}/send-reminders", data={"csrf_token": token})
-    deliver_mail(app)
-    assert len(smtp.messages) == 4
     page = client.get(f"/surveys/campaigns/{campaign_id}").get_data(as_text=True)
     assert "a@example.org" not in page  # progress shows counts, never who
+
+
+def test_remind_twice_mails_each_invitee_once_per_schedule(app, client, auth, smtp) -> None:
+    """Reproduced: "Remind" twice sent 14 reminders to 7 people (the web passed min_days=0)."""
+    staff_login(app, auth)
+    campaign_id = create(client)
+    url = f"/surveys/campaigns/{campaign_id}"
+    client.post(f"{url}/open", data={"csrf_token": csrf_from(client, url)})
+    upload(
+        client, campaign_id, ("email\n" + "".join(f"p{n}@example.org\n" for n in range(7))).encode()
+    )
+    client.post(f"{url}/send-invitations", data={"csrf_token": csrf_from(client, url)})
+    remind = client.post(
+        f"{url}/send-reminders", data={"csrf_token": csrf_from(client, url)}, follow_redirects=True
+    )
+    assert "Reminders queued for sending: 0." in remind.get_data(as_text=True)
+    assert "7 days after their last mail at the earliest" in remind.get_data(as_text=True)
+    with database(app).transaction() as session:
+        for invitation in session.scalars(select(Invitation)):
+            invitation.sent_at -= timedelta(days=8)  # a week goes by
+    for expected in (7, 0):
+        remind = client.post(
+            f"{url}/send-reminders",
+            data={"csrf_token": csrf_from(client, url)},
+            follow_redirects=True,
+        )
+        assert f"Reminders queued for sending: {expected}." in remind.get_data(as_text=True)
+    deliver_mail(app)
+    reminders = [m for m in smtp.messages if m["Subject"].startswith("Reminder:")]
+    assert len(reminders) == 7
+    assert len({m["To"] for m in reminders}) == 7
 
 
 def test_purging_contacts_is_audited(app, client, auth) -> None:
