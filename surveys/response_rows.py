@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import force_locale, lazy_gettext
-from sqlalchemy import select
+from sqlalchemy import Boolean, func, select
 from sqlalchemy.orm import Session
 
 from portal.errors import NotFound
@@ -103,41 +103,91 @@ def attribute_text(response: Any, organisations: Mapping[int, str]) -> dict[str,
     return values
 
 
-def _answer_cell(column: Column, answers: Mapping[str, list[Any]], locale: str) -> Any:
+# A yes/no attribute as text; "" when not known.
+_YES_NO: Mapping[bool | None, str] = {True: "yes", False: "no", None: ""}
+# A cell from (the row's source, the response's answers by question key). The source is the
+# response's row in the identifiable export, its anonymised attributes in the anonymous one.
+Getter = Callable[[Any, Mapping[str, list[Any]]], Any]
+
+
+def answer_getter(column: Column, locale: str) -> Getter:
+    """The cell of a question column: built once per export, with the code order and the option
+    labels worked out beforehand, neutralised where a value is not one of the survey's own."""
     question = column.question
     if question is None:
-        return ""
-    values = answers.get(question.key, [])
+        return lambda source, answers: ""
+    key = question.key
     if question.type not in CHOICE_TYPES:
-        return values[0] if values else ""
-    order = question.codes
-    codes = sorted(values, key=lambda code: order.index(code) if code in order else len(order))
-    if not column.labels:
-        return ";".join(codes)
-    options = {option.code: option.label for option in question.options}
-    return "; ".join(text_for(options.get(c, {"en": c}), locale) for c in codes)
+        return lambda source, answers: neutralise(answers[key][0]) if key in answers else ""
+    order = {code: place for place, code in enumerate(question.codes)}
+    raw = {option.code: text_for(option.label, locale) for option in question.options}
+    # A single known answer (the usual case) is a look-up; several are put in the survey's order.
+    if column.labels:
+        single = {code: neutralise(text) for code, text in raw.items()}
+    else:
+        single = {code: neutralise(code) for code in order}
+
+    def several(codes: list[Any]) -> str:
+        ordered = sorted(codes, key=lambda code: order.get(code, len(order)))
+        if column.labels:
+            return "; ".join(raw[code] if code in raw else str(code) for code in ordered)
+        return ";".join(ordered)
+
+    def cell(source: Any, answers: Mapping[str, list[Any]]) -> Any:
+        codes = answers.get(key)
+        if not codes:
+            return ""
+        if len(codes) == 1 and codes[0] in single:
+            return single[codes[0]]
+        return neutralise(several(codes))
+
+    return cell
 
 
-def _cell(column: Column, response: Any, answers: Mapping[str, list[Any]], ctx: Any) -> Any:
-    if column.question is not None:
-        return _answer_cell(column, answers, ctx.locale)
-    if column.key == "response":
-        return response.id
-    if column.key == "submitted_on":
-        return response.submitted_at.date().isoformat()
-    if column.key == "organisation":
-        return ctx.organisations.get(response.organisation_id, "")
-    if column.key == VERSION_COLUMN:
-        return ctx.version
-    value = getattr(response, column.key)
-    return {True: "yes", False: "no", None: ""}.get(value, value)
+def _fact_getter(column: Column, organisations: Mapping[int, str], version: int) -> Getter:
+    """The cell of a response fact or snapshot attribute, from the response's row."""
+    key = column.key
+    if key == "response":
+        return lambda response, answers: response.id
+    if key == "submitted_on":
+        return lambda response, answers: response.submitted_at.date().isoformat()
+    if key == "reporting_year":
+        return lambda response, answers: response.reporting_year
+    if key == "organisation":
+        codes = {number: neutralise(code) for number, code in organisations.items()}
+        return lambda response, answers: codes.get(response.organisation_id, "")
+    if key == VERSION_COLUMN:
+        return lambda response, answers: version
+    if isinstance(Response.__table__.c[key].type, Boolean):
+        return lambda response, answers: _YES_NO[getattr(response, key)]
+    return lambda response, answers: neutralise(getattr(response, key) or "")
 
 
-@dataclass(frozen=True)
-class _Context:
-    organisations: Mapping[int, str]
-    locale: str
-    version: int
+def row_getters(
+    columns: Sequence[Column], organisations: Mapping[int, str], locale: str, version: int
+) -> list[Getter]:
+    """One getter per column of the identifiable rows, from (response row, answers)."""
+    return [
+        answer_getter(column, locale)
+        if column.question is not None
+        else _fact_getter(column, organisations, version)
+        for column in columns
+    ]
+
+
+def _shown_getter(column: Column, locale: str, version: int) -> Getter:
+    """A cell of the anonymous export, from (anonymised attributes with the row number under
+    "response", answers): the number, an anonymised attribute or date answer, or an answer."""
+    key = column.key
+    if key == "response":
+        return lambda shown, answers: shown["response"]
+    if key == VERSION_COLUMN:
+        return lambda shown, answers: version
+    if key == "reporting_year":  # a number stays a number
+        return lambda shown, answers: int(shown[key]) if shown.get(key) else ""
+    if column.question is None or column.question.type in DATE_TYPES:
+        return lambda shown, answers: neutralise(shown.get(key, ""))
+    return answer_getter(column, locale)
 
 
 def answers_by_response(
@@ -145,21 +195,31 @@ def answers_by_response(
 ) -> dict[int, dict[str, list[Any]]]:
     grouped: dict[int, dict[str, list[Any]]] = {}
     # By the batch's ids: a campaign filter would let the planner scan all the campaign's answers
-    # once per batch instead of using the (response_id, question_key) index.
-    rows = session.execute(
-        select(
-            Answer.response_id,
-            Answer.question_key,
-            Answer.value_code,
-            Answer.value_text,
-            Answer.value_number,
-        ).where(Answer.response_id.in_(response_ids))
+    # once per batch instead of using the (response_id, question_key) index. Through the
+    # connection (Core rows, no ORM loading) with code and text as one value: a few operations
+    # per answer, the export's inner loop.
+    rows: Sequence[Any] = (
+        session.connection()
+        .execute(
+            select(
+                Answer.response_id,
+                Answer.question_key,
+                func.coalesce(Answer.value_code, Answer.value_text),
+                Answer.value_number,
+            ).where(Answer.response_id.in_(response_ids))
+        )
+        .all()
     )
-    for response_id, key, code, text, number in rows:
-        if number is not None and float(number).is_integer():
-            number = int(number)
-        value = code if code is not None else text if text is not None else number
-        grouped.setdefault(response_id, {}).setdefault(key, []).append(value)
+    for response_id, key, value, number in rows:
+        if value is None and number is not None:
+            value = int(number) if float(number).is_integer() else number
+        answers = grouped.get(response_id)
+        if answers is None:
+            grouped[response_id] = {key: [value]}
+        elif key in answers:
+            answers[key].append(value)
+        else:
+            answers[key] = [value]
     return grouped
 
 
@@ -191,7 +251,7 @@ def iter_rows(
         version = campaign.definition_version.version
     yield [column.key for column in columns]
     yield [neutralise(column.label) for column in columns]
-    ctx = _Context(organisations, locale, version)
+    getters = row_getters(columns, organisations, locale, version)
     after = 0
     while True:
         with transaction() as session:
@@ -201,13 +261,13 @@ def iter_rows(
             )
             if up_to is not None:
                 query = query.where(Response.id <= up_to)
-            batch = session.execute(query.order_by(Response.id).limit(BATCH)).all()
+            batch = session.connection().execute(query.order_by(Response.id).limit(BATCH)).all()
             if not batch:
                 return
             answers = answers_by_response(session, [row.id for row in batch])
         for response in batch:
             by_question = answers.get(response.id, {})
-            yield [neutralise(_cell(c, response, by_question, ctx)) for c in columns]
+            yield [get(response, by_question) for get in getters]
         after = batch[-1].id
 
 
@@ -223,9 +283,10 @@ def iter_anonymous_rows(
     with transaction() as session:
         campaign = _campaign(session, campaign_id)
         columns = columns_for(campaign, campaign_definition(campaign), locale, free_text=False)
-        version = str(campaign.definition_version.version)
+        version = campaign.definition_version.version
     yield [column.key for column in columns]
     yield [neutralise(column.label) for column in columns]
+    getters = [_shown_getter(column, locale, version) for column in columns]
     number = 0
     for start in range(0, len(order), BATCH):
         ids = list(order[start : start + BATCH])
@@ -233,27 +294,9 @@ def iter_anonymous_rows(
             answers = answers_by_response(session, ids)
         for response_id in ids:
             number += 1
+            shown = {**attributes[response_id], "response": number}
             by_question = answers.get(response_id, {})
-            shown = {**attributes[response_id], VERSION_COLUMN: version}
-            yield [neutralise(_shown(c, number, shown, by_question, locale)) for c in columns]
-
-
-def _shown(
-    column: Column,
-    number: int,
-    attributes: Mapping[str, str],
-    answers: Mapping[str, list[Any]],
-    locale: str,
-) -> Any:
-    """A cell of the anonymous export: the row number, an anonymised attribute or date answer,
-    or an answer as it was given."""
-    if column.key == "response":
-        return number
-    if column.key in ("reporting_year", VERSION_COLUMN) and attributes.get(column.key):
-        return int(attributes[column.key])  # a number stays a number
-    if column.question is None or column.question.type in DATE_TYPES:
-        return attributes.get(column.key, "")
-    return _answer_cell(column, answers, locale)
+            yield [get(shown, by_question) for get in getters]
 
 
 def iter_free_text_rows(
