@@ -1,28 +1,64 @@
-"""Spreadsheet safety and workbooks: neutralised text, a write-only XLSX file, the codebook with
+"""Spreadsheet safety and workbooks: neutralised text, a streamed XLSX file, the codebook with
 the recodings of an anonymous export."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from flask_babel import force_locale, lazy_gettext
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+from xlsxwriter import Workbook  # type: ignore[import-untyped]
+from xlsxwriter.worksheet import Worksheet  # type: ignore[import-untyped]
 
 from surveys.anonymise import BLANK, OTHER, TOP_AGE_BAND, Anonymised
 from surveys.questionnaire import CHOICE_TYPES, SurveyDefinition, text_for
 
 # A spreadsheet runs a cell starting with one of these as a formula (leading blanks are skipped).
 _FORMULA_START = re.compile(r"^[\s]*[=+\-@\t\r]")
+_SAFE_FIRST = re.compile(r"[^\s=+\-@]")  # a first character that settles it: the text is safe
 
 
 def neutralise(value: Any) -> Any:
     """A text a spreadsheet would execute gets a leading apostrophe; numbers stay numbers."""
-    if isinstance(value, str) and _FORMULA_START.match(value):
-        return "'" + value
-    return value
+    if value.__class__ is not str and not isinstance(value, str):
+        return value
+    if _SAFE_FIRST.match(value) or not _FORMULA_START.match(value):
+        return value
+    return "'" + value
+
+
+# Rows go to disk as they come (constant memory, strings inline); a text is always a text: never
+# a formula, a link or a number, whatever it starts with.
+XLSX_OPTIONS = {
+    "constant_memory": True,
+    "strings_to_formulas": False,
+    "strings_to_urls": False,
+    "strings_to_numbers": False,
+}
+
+
+class _Sheet(Worksheet):
+    """XlsxWriter's worksheet, but a carriage return in a text is written as the character
+    reference &#13; (as openpyxl writes it), which every reader decodes, instead of _x000D_, which
+    openpyxl (and so pandas) does not decode in the inline strings of constant-memory mode."""
+
+    @staticmethod
+    def _escape_control_characters(data: str) -> str:
+        if "\r" not in data:
+            return cast(str, Worksheet._escape_control_characters(data))
+        return "\r".join(Worksheet._escape_control_characters(part) for part in data.split("\r"))
+
+    def _xml_inline_string(
+        self, string: str, preserve: bool, attributes: Sequence[tuple[str, Any]] = ()
+    ) -> None:
+        if "\r" not in string:
+            super()._xml_inline_string(string, preserve, attributes)
+            return
+        cell = "".join(f' {key}="{self._escape_attributes(value)}"' for key, value in attributes)
+        space = ' xml:space="preserve"' if preserve else ""
+        text = self._escape_data(string).replace("\r", "&#13;")
+        self.fh.write(f'<c{cell} t="inlineStr"><is><t{space}>{text}</t></is></c>')
 
 
 def write_xlsx(
@@ -32,29 +68,19 @@ def write_xlsx(
     *,
     sheet: str = "responses",
 ) -> None:
-    """A write-only workbook (rows go to disk as they come): the rows, then a codebook sheet
-    (when there is one)."""
-    workbook = Workbook(write_only=True)
-    data = workbook.create_sheet(sheet)
-    data.freeze_panes = "A3"
-    for row in rows:
-        data.append([_text_cell(data, value) for value in row])
-    if codebook is None:
-        workbook.save(out)
-        return
-    book = workbook.create_sheet("codebook")
-    for row in codebook:
-        book.append([_text_cell(book, value) for value in row])
-    workbook.save(out)
-
-
-def _text_cell(sheet: Any, value: Any) -> Any:
-    if not isinstance(value, str):
-        return value
-    cell = WriteOnlyCell(sheet, value=value)
-    # openpyxl takes any text starting with "=" for a formula; neutralised text must stay text.
-    cell.data_type = "s"
-    return cell
+    """A workbook written row by row (XlsxWriter in constant-memory mode): the rows under two
+    frozen header rows, then a codebook sheet (when there is one)."""
+    workbook = Workbook(out, XLSX_OPTIONS)
+    data = workbook.add_worksheet(sheet, _Sheet)
+    data.freeze_panes(2, 0)
+    write_row = data.write_row
+    for number, row in enumerate(rows):
+        write_row(number, 0, row)
+    if codebook is not None:
+        book = workbook.add_worksheet("codebook", _Sheet)
+        for number, row in enumerate(codebook):
+            book.write_row(number, 0, row)
+    workbook.close()
 
 
 def codebook_rows(
