@@ -1,4 +1,4 @@
-"""The rows of response exports: columns, attribute values, answers read in batches, neutralised.
+"""The rows of response exports: answers read in batches, cells from getters built once per export.
 
 Three shapes: the identifiable rows (response id, exact snapshot, every answer), the anonymous rows
 (a row number in shuffled order, the k-anonymous snapshot, no free text) and the free-text rows
@@ -9,99 +9,28 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
 from typing import Any
 
-from flask_babel import force_locale, lazy_gettext
-from sqlalchemy import Boolean, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from portal.errors import NotFound
 from portal.models import Organisation
 from surveys.campaigns import campaign_definition
 from surveys.models import Answer, Campaign, Response
-from surveys.questionnaire import CHOICE_TYPES, Question, SurveyDefinition, text_for
+from surveys.questionnaire import CHOICE_TYPES, text_for
+from surveys.response_columns import (
+    DATE_TYPES,
+    VERSION_COLUMN,
+    YES_NO_ATTRIBUTES,
+    Column,
+    columns_for,
+    free_text_columns,
+)
 from surveys.spreadsheets import neutralise
 
 BATCH = 1000
-FREE_TEXT_TYPES = frozenset({"text"})
-DATE_TYPES = frozenset({"date"})  # answers that are quasi-identifiers: anonymised with the snapshot
 Transaction = Callable[[], AbstractContextManager[Session]]
-# The definition version the campaign answered (it pins one): answers stay comparable over years.
-VERSION_COLUMN = "survey_version"
-
-ATTRIBUTES: Mapping[str, tuple[tuple[str, Any], ...]] = {
-    "partner": (
-        ("organisation", lazy_gettext("Organisation")),
-        ("office_type", lazy_gettext("Office type")),
-        ("duty_station", lazy_gettext("Duty station")),
-    ),
-    "volunteer_exit": (
-        ("gender", lazy_gettext("Gender")),
-        ("category", lazy_gettext("Category")),
-        ("modality", lazy_gettext("Modality")),
-        ("age_band", lazy_gettext("Age band")),
-        ("youth", lazy_gettext("Youth (18-29)")),
-        ("disability", lazy_gettext("Person with a disability")),
-        ("global_south", lazy_gettext("From the Global South")),
-        ("africa", lazy_gettext("From Africa")),
-        ("sids", lazy_gettext("From a small island developing state")),
-        ("ldc", lazy_gettext("From a least developed country")),
-        ("lldc", lazy_gettext("From a landlocked developing country")),
-        ("refugee", lazy_gettext("Refugee")),
-        ("duty_station", lazy_gettext("Duty station")),
-        ("organisation", lazy_gettext("Host entity")),
-    ),
-}
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    label: str
-    question: Question | None = None
-    labels: bool = False  # the column of option labels next to a choice question's codes
-
-
-def columns_for(
-    campaign: Campaign, definition: SurveyDefinition, locale: str, *, free_text: bool = True
-) -> list[Column]:
-    """The export's columns: response facts, attribute snapshot, one or two per question
-    (without the free-text questions when `free_text` is false), then the survey version."""
-    with force_locale(locale):
-        fixed = [
-            Column("response", str(lazy_gettext("Response"))),
-            Column("submitted_on", str(lazy_gettext("Submitted on"))),
-            Column("reporting_year", str(lazy_gettext("Reporting year"))),
-        ]
-        fixed += [Column(key, str(label)) for key, label in ATTRIBUTES[campaign.survey_key]]
-        suffix = str(lazy_gettext("(label)"))
-        # Last: the formats are only ever extended, earlier columns keep their places.
-        version = Column(VERSION_COLUMN, str(lazy_gettext("Survey version")))
-    for question in definition.questions:
-        if not free_text and question.type in FREE_TEXT_TYPES:
-            continue
-        label = text_for(question.label, locale)
-        fixed.append(Column(question.key, label, question))
-        if question.type in CHOICE_TYPES:
-            fixed.append(Column(f"{question.key}_label", f"{label} {suffix}", question, True))
-    return [*fixed, version]
-
-
-def attribute_text(response: Any, organisations: Mapping[int, str]) -> dict[str, str]:
-    """A response's snapshot as text: dates, year, groups (yes/no), places and codes; "" unknown."""
-    values = {
-        "submitted_on": response.submitted_at.date().isoformat(),
-        "reporting_year": str(response.reporting_year),
-        "organisation": organisations.get(response.organisation_id, ""),
-    }
-    for columns in ATTRIBUTES.values():
-        for key, _ in columns:
-            if key not in values:
-                value = getattr(response, key)
-                values[key] = {True: "yes", False: "no", None: ""}.get(value, value)
-    return values
-
 
 # A yes/no attribute as text; "" when not known.
 _YES_NO: Mapping[bool | None, str] = {True: "yes", False: "no", None: ""}
@@ -158,7 +87,7 @@ def _fact_getter(column: Column, organisations: Mapping[int, str], version: int)
         return lambda response, answers: codes.get(response.organisation_id, "")
     if key == VERSION_COLUMN:
         return lambda response, answers: version
-    if isinstance(Response.__table__.c[key].type, Boolean):
+    if key in YES_NO_ATTRIBUTES:
         return lambda response, answers: _YES_NO[getattr(response, key)]
     return lambda response, answers: neutralise(getattr(response, key) or "")
 
@@ -306,10 +235,9 @@ def iter_free_text_rows(
     answer id of `order` (grouped by question, shuffled within), nothing else."""
     with transaction() as session:
         definition = campaign_definition(_campaign(session, campaign_id))
-    with force_locale(locale):
-        labels = [str(lazy_gettext(text)) for text in ("Question key", "Question", "Answer")]
-    yield ["question_key", "question", "answer"]
-    yield [neutralise(label) for label in labels]
+    columns = free_text_columns(locale)
+    yield [column.key for column in columns]
+    yield [neutralise(column.label) for column in columns]
     questions = {
         question.key: text_for(question.label, locale) for question in definition.questions
     }
