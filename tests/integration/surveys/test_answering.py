@@ -40,7 +40,9 @@ def answer_all(client, definition, answers: dict) -> object:
         form = page_form(definition, page_index, answers)
         form["action"] = "submit" if last else "next"
         response = post_page(client, form)
-        assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+        # Each page redirects to the next; the last answers with the confirmation.
+        expected = 200 if last else 302
+        assert response.status_code == expected, response.get_data(as_text=True)[:2000]
     return response
 
 
@@ -85,9 +87,8 @@ def test_the_whole_survey_stores_one_response_with_the_snapshot(app, client, shi
     )
     client.get(f"/s/{token}")
     final = answer_all(client, definition, answers)
-    assert final.headers["Location"].endswith("/s/done")
-    done = client.get("/s/done").get_data(as_text=True)
-    assert "Thank you" in done
+    assert "Thank you" in final.get_data(as_text=True)
+    assert "Thank you" in client.get("/s/done").get_data(as_text=True)
     with database(app).transaction() as session:
         response = session.scalars(select(Response)).one()
         stored = session.get(Invitation, invitation_id)
@@ -152,7 +153,7 @@ def test_answers_to_questions_no_longer_shown_are_dropped(app, client, shipped) 
     happy = dict(unhappy, satisfied_experience="fully_agree")
     post_page(client, dict(page_form(definition, 2, happy), action="next"))
     final = post_page(client, dict(page_form(definition, 3, happy), action="submit"))
-    assert final.status_code == 302
+    assert final.status_code == 200  # the confirmation
     with database(app).transaction() as session:
         keys = set(session.scalars(select(Answer.question_key)))
     assert "experience_improvements" not in keys
@@ -251,7 +252,7 @@ def test_a_web_response_skipping_an_indicator_question_is_counted_as_skipped(
     del answers["satisfied_experience"]
     client.get(f"/s/{token}")
     final = answer_all(client, definition, answers)
-    assert final.headers["Location"].endswith("/s/done")
+    assert "Thank you" in final.get_data(as_text=True)
     with database(app).transaction() as session:
         assert session.scalar(select(func.count()).select_from(Response)) == 6
         skipped_rows = session.scalar(
@@ -319,3 +320,29 @@ def test_a_campaign_pinned_to_version_one_still_requires_the_indicator_answer(
         r'id="q-satisfied_experience-error">(.*?)</div>', refused.get_data(as_text=True), re.S
     )
     assert error and "Please answer this question." in error.group(1)
+
+
+def test_sending_the_final_page_again_confirms_again_and_stores_nothing_twice(
+    app, client, shipped
+) -> None:
+    """The confirmation answers the final POST itself: a reload sends that POST again."""
+    definition = shipped["volunteer_exit"]
+    _, token = arrange(app)
+    client.get(f"/s/{token}")
+    answers = answers_for(definition)
+    last = len(definition.pages) - 1
+    final_form = dict(page_form(definition, 0, answers), action="next")
+    for page_index in range(len(definition.pages)):
+        form = dict(page_form(definition, page_index, answers))
+        form.update(action="submit" if page_index == last else "next")
+        form["csrf_token"] = csrf_from(client, "/s/answer")
+        final_form, response = form, client.post("/s/answer", data=form)
+    assert response.status_code == 200 and "Thank you" in response.get_data(as_text=True)
+    again = client.post("/s/answer", data=final_form)  # what a reload of that page sends
+    assert again.status_code == 200 and "Thank you" in again.get_data(as_text=True)
+    # Another browser holding the link (opened before the response was stored) is refused.
+    other = app.test_client()
+    assert other.get(f"/s/{token}").status_code == 410
+    with database(app).transaction() as session:
+        assert session.scalar(select(func.count()).select_from(Response)) == 1
+        assert session.scalar(select(Invitation.used_at)) is not None
