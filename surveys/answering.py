@@ -218,8 +218,9 @@ def submit_response(
     answers: Mapping[str, Any],
     now: datetime,
     global_south_flag: str,
-) -> Response:
-    """Store the response, consuming the invitation; AlreadyAnswered if someone else did first.
+) -> int:
+    """Store the response, consuming the invitation, and return its id; AlreadyAnswered if
+    someone else did first.
 
     Deliberately not audited: this is the respondent's own act, not a staff action, and an audit
     row naming the invitation (or the account that opened it) next to the response would tie
@@ -239,18 +240,19 @@ def submit_response(
     if consumed.rowcount != 1:  # type: ignore[attr-defined]
         raise AlreadyAnswered
     session.expire(invitation, ["used_at", "partial_answers"])
-    response = Response(
-        invitation_id=invitation.id,
-        **response_snapshot(invitation, campaign, now, global_south_flag),
-    )
-    session.add(response)
-    try:
-        with session.begin_nested():
-            session.flush()
-    except IntegrityError:
-        # The invitation was ours (the update above), so the clash is the office's response.
-        raise AlreadyAnswered("office") from None
-    rows = answer_rows(definition, response.id, campaign.id, answers)
+    # Core inserts (no unit of work): the response row with its id back, then the answers.
+    snapshot = response_snapshot(invitation, campaign, now, global_south_flag)
+    stored = insert(Response).values(invitation_id=invitation.id, **snapshot)
+    if invitation.office_id is None:  # no office: nothing but this invitation could clash
+        response_id = session.execute(stored.returning(Response.id)).scalar_one()
+    else:
+        try:
+            with session.begin_nested():
+                response_id = session.execute(stored.returning(Response.id)).scalar_one()
+        except IntegrityError:
+            # The invitation was ours (the update above), so the clash is the office's response.
+            raise AlreadyAnswered("office") from None
+    rows = answer_rows(definition, response_id, campaign.id, answers)
     if rows:
         session.execute(insert(Answer), rows)
-    return response
+    return response_id
