@@ -29,7 +29,7 @@ from portal.errors import InputError, NotFound, error_response
 from portal.i18n import LANGUAGES, current_language
 from portal.limits import count_failure, failures_exceeded, limiter, token_limit
 from portal.models import User
-from surveys import answering, invitations, office_surveys, pages
+from surveys import answering, invitations, office_surveys, page_cache, pages
 from surveys.campaigns import campaign_definition, get_campaign
 from surveys.forms import GROUP_LABELS, STATE_LABELS, SURVEY_LABELS, VALUE_LABELS, PageForm
 from surveys.models import Campaign, Invitation
@@ -105,8 +105,13 @@ def _render_page(
     notice: str | None = None,
 ) -> str:
     saved = answering.saved_answers(invitation)
-    view = pages.page_view(definition, page_index, saved, values, errors, current_language())
-    return render_template("surveys/answer.html", page=view, form=PageForm(), notice=notice)
+    locale = current_language()
+    view = pages.page_view(definition, page_index, saved, values, errors, locale)
+    content_hash = invitation.campaign.definition_version.content_hash
+    shown = page_cache.questions_html(view, content_hash, locale)
+    return render_template(
+        "surveys/answer.html", page=view, form=PageForm(), notice=notice, questions_html=shown
+    )
 
 
 @bp.get("/s/<token>")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import time
 
+from markupsafe import escape
 from sqlalchemy import func, select
 
 from portal.db import database, utcnow
@@ -346,3 +347,33 @@ def test_sending_the_final_page_again_confirms_again_and_stores_nothing_twice(
     with database(app).transaction() as session:
         assert session.scalar(select(func.count()).select_from(Response)) == 1
         assert session.scalar(select(Invitation.used_at)) is not None
+
+
+def test_blank_questions_come_from_the_cache_in_each_language_and_answers_never_do(
+    app, shipped
+) -> None:
+    """Rendered once per definition, page, language and question; a value is never cached."""
+    definition = shipped["volunteer_exit"]
+    with database(app).transaction() as session:
+        campaign = make_campaign(session)
+        links = [make_invitation(session, campaign, locale=lang)[1] for lang in ("fr", "es", "fr")]
+    pages = []
+    for number, token in enumerate(links):
+        browser = app.test_client()
+        browser.get(f"/s/{token}")
+        first, second = (browser.get("/s/answer").get_data(as_text=True) for _ in range(2))
+        assert without_tokens(first) == without_tokens(second)
+        pages.append(first)
+        if number == 0:  # a typed value and an error are shown, on that page alone
+            form = dict(page_form(definition, 0, {}), action="next", assignment_end_date="31/02")
+            shown = post_page(browser, form).get_data(as_text=True)
+            assert 'value="31/02"' in shown and 'aria-invalid="true"' in shown
+    assert without_tokens(pages[0]) == without_tokens(pages[2])
+    assert "31/02" not in pages[2] and 'aria-invalid="true"' not in pages[2]
+    label = definition.pages[0].questions[0].label
+    assert str(escape(label["fr"])) in pages[0] and str(escape(label["es"])) in pages[1]
+    assert str(escape(label["es"])) not in pages[0]
+
+
+def without_tokens(page: str) -> str:
+    return re.sub(r'name="csrf_token" value="[^"]+"', "", page)
