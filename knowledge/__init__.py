@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from flask import Flask
@@ -15,11 +16,16 @@ def init_app(app: Flask) -> None:
     # contribute_views, review_views and support_views add their routes to views.bp.
     from knowledge import (  # noqa: F401
         api_spec,
+        catalogue_export,
         contribute_views,
+        feeds,
         forms,
+        oai_views,
         permissions,
         review_views,
         support_views,
+        usage,
+        usage_views,
         views,
     )
     from knowledge.cli import knowledge_cli
@@ -28,14 +34,18 @@ def init_app(app: Flask) -> None:
     from knowledge.organisations import merge_organisation_rows
     from knowledge.search.wiring import init_app as init_search
     from knowledge.text_queue import extraction_task
-    from portal import background, navigation
+    from portal import background, navigation, schedule
     from portal.auth.organisations import register_merge_handler
     from portal.cli import register_demo_loader
+    from portal.markers import N_
     from portal.results.providers import register_provider
 
     app.register_blueprint(views.bp)
     app.register_blueprint(views.seo_bp)
     app.register_blueprint(views.api_bp)
+    app.register_blueprint(oai_views.bp)
+    app.register_blueprint(feeds.bp)
+    app.register_blueprint(catalogue_export.bp)
     api_spec.init_app(app)
     app.cli.add_command(knowledge_cli)
     navigation.register(app, "knowledge.browse", _l("Knowledge"), lambda user: True, 20)
@@ -49,6 +59,13 @@ def init_app(app: Flask) -> None:
         app, "knowledge.support_list", _l("Technical support"), permissions.can_manage_support, 35
     )
     register_demo_loader(app, load_demo)
+    schedule.register_job(
+        app,
+        "knowledge.forget_readers",
+        timedelta(hours=6),
+        usage.forget_readers_job,
+        N_("Clear the reader hashes that usage counting no longer needs"),
+    )
     register_provider(app, "knowledge", knowledge_indicator)
     register_merge_handler(app, "knowledge", merge_organisation_rows)
     # Before search's own wiring, so that text read in a round reaches the index in that round.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from knowledge.models import (
@@ -14,6 +14,7 @@ from knowledge.models import (
     ProductFile,
     ProductSdg,
 )
+from portal.collation import sorted_by_name
 from portal.models import Organisation
 
 
@@ -90,23 +91,6 @@ def product_file(session: Session, product_id: int, file_id: int) -> ProductFile
     return found
 
 
-def count_view(session: Session, product_id: int) -> None:
-    # An UPDATE ... SET n = n + 1 loses no count to concurrent readers.
-    session.execute(
-        update(KnowledgeProduct)
-        .where(KnowledgeProduct.id == product_id)
-        .values(view_count=KnowledgeProduct.view_count + 1)
-    )
-
-
-def count_download(session: Session, product_id: int) -> None:
-    session.execute(
-        update(KnowledgeProduct)
-        .where(KnowledgeProduct.id == product_id)
-        .values(download_count=KnowledgeProduct.download_count + 1)
-    )
-
-
 def sitemap_entries(session: Session) -> list[tuple[int, date]]:
     """(product id, last change date) of every published product."""
     rows = session.execute(
@@ -179,7 +163,6 @@ def search_document(session: Session, product_id: int) -> dict[str, Any] | None:
 
 
 def organisation_choices(session: Session) -> list[tuple[int, str]]:
-    return [
-        (org.id, org.name)
-        for org in session.scalars(select(Organisation).order_by(Organisation.name))
-    ]
+    """(id, name) of every organisation, in the alphabetical order of the names."""
+    pairs = [(org.id, org.name) for org in session.scalars(select(Organisation))]
+    return sorted_by_name(pairs, lambda pair: pair[1])

@@ -98,12 +98,17 @@ def extract_text(
             check=False,
         )
     except subprocess.TimeoutExpired:
-        return _result("timeout")
+        return result_of("timeout")
     except OSError:
         logger.exception("could not start the text extraction worker")
-        return _result("unreadable")
+        return result_of("unreadable")
+    return interpret(completed, max_chars)
+
+
+def interpret(completed: subprocess.CompletedProcess[bytes], max_chars: int) -> ExtractionResult:
+    """The result of a finished read: its exit code, its answer on stdout and stderr's tail."""
     if completed.returncode in _CPU_LIMIT_SIGNALS:
-        return _result("timeout")
+        return result_of("timeout")
     return _read_answer(completed, max_chars)
 
 
@@ -116,12 +121,12 @@ def _read_answer(completed: subprocess.CompletedProcess[bytes], max_chars: int) 
             completed.returncode,
             completed.stderr[-2000:].decode("utf-8", "replace"),
         )
-        return _result("unreadable")
+        return result_of("unreadable")
     if status != "ok":
-        return _result(status)
+        return result_of(status)
     text = answer.get("text")
     if not isinstance(text, str) or not text.strip():
-        return _result("empty")
+        return result_of("empty")
     if answer.get("truncated") or len(text) > max_chars:
         return ExtractionResult("ok", text[:max_chars], NOTE_TRUNCATED)
     return ExtractionResult("ok", text, NOTE_PARTIAL if answer.get("partial") else "")
@@ -137,5 +142,6 @@ def _parse_answer(completed: subprocess.CompletedProcess[bytes]) -> dict[str, ob
     return answer if isinstance(answer, dict) else None
 
 
-def _result(status: str) -> ExtractionResult:
+def result_of(status: str) -> ExtractionResult:
+    """A result without text, with the note of `status`."""
     return ExtractionResult(status, "", NOTES[status])

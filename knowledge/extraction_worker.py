@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 from xml.etree.ElementTree import Element
 
 _ODF_TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
@@ -276,6 +276,41 @@ def extract(path: Path, kind: str, max_chars: int) -> dict[str, object]:
     }
 
 
+def prepare(kinds: Iterable[str]) -> None:
+    """Import the parsers of `kinds` before any limit is set: their own code is trusted."""
+    # openpyxl imports numpy when it can, and numpy's OpenBLAS aborts the process when its
+    # buffers do not fit under the address-space limit; cell values need no numpy.
+    sys.modules["numpy"] = None  # type: ignore[assignment]
+    for kind in kinds:
+        importlib.import_module(PARSER_MODULES[kind])
+
+
+def limited_extract(
+    path: Path, kind: str, *, max_chars: int, memory_mb: int, cpu_seconds: int, output: TextIO
+) -> None:
+    """Limit this process, read the file and write one JSON object to `output`.
+
+    The limits bound only what the file makes the parser do (see `prepare`), so a tight limit
+    cannot pass for a damaged file.
+    """
+    _limit_resources(memory_mb, cpu_seconds)
+    # Parsers that print must not corrupt the JSON answer.
+    sys.stdout = sys.stderr
+    warnings.simplefilter("ignore")
+    logging.basicConfig(level=logging.ERROR, stream=sys.stderr)
+    outcome: dict[str, object]
+    try:
+        outcome = extract(path, kind, max_chars)
+    except MemoryError:
+        outcome = {"status": "too_large"}
+    except Exception:
+        traceback.print_exc(file=sys.stderr)
+        outcome = {"status": "unreadable"}
+    # Written after the except blocks so the failed parse's memory has been released.
+    json.dump(outcome, output, ensure_ascii=True)
+    output.flush()
+
+
 def main(argv: list[str] | None = None) -> int:
     """Parse arguments, limit this process, extract, and print one JSON object on stdout."""
     parser = argparse.ArgumentParser(description=__doc__)
@@ -285,29 +320,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cpu-seconds", type=int, required=True)
     parser.add_argument("path", type=Path)
     args = parser.parse_args(argv)
-    # openpyxl imports numpy when it can, and numpy's OpenBLAS aborts the process when its
-    # buffers do not fit under the address-space limit; cell values need no numpy.
-    sys.modules["numpy"] = None  # type: ignore[assignment]
-    # The parser's own code is trusted: load it before the limits so that they bound only
-    # what the file makes it do, and a tight limit cannot pass for a damaged file.
-    importlib.import_module(PARSER_MODULES[args.kind])
-    _limit_resources(args.memory_mb, args.cpu_seconds)
-    output = sys.stdout
-    # Parsers that print must not corrupt the JSON answer on stdout.
-    sys.stdout = sys.stderr
-    warnings.simplefilter("ignore")
-    logging.basicConfig(level=logging.ERROR, stream=sys.stderr)
-    outcome: dict[str, object]
-    try:
-        outcome = extract(args.path, args.kind, args.max_chars)
-    except MemoryError:
-        outcome = {"status": "too_large"}
-    except Exception:
-        traceback.print_exc(file=sys.stderr)
-        outcome = {"status": "unreadable"}
-    # Written after the except blocks so the failed parse's memory has been released.
-    json.dump(outcome, output, ensure_ascii=True)
-    output.flush()
+    prepare([args.kind])
+    limited_extract(
+        args.path,
+        args.kind,
+        max_chars=args.max_chars,
+        memory_mb=args.memory_mb,
+        cpu_seconds=args.cpu_seconds,
+        output=sys.stdout,
+    )
     return 0
 
 

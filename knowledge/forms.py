@@ -19,7 +19,6 @@ from wtforms import (
     URLField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from knowledge.product_input import LICENCES, MAX_ABSTRACT, MAX_TITLE
 
@@ -109,15 +108,14 @@ class ProductForm(FlaskForm):
         _l("Countries"),
         choices=[],
         validators=[Optional()],
-        description=_l("The countries the product is about. Hold Ctrl (or Cmd) to choose several."),
+        description=_l("The countries the product is about."),
     )
     sdgs = SelectMultipleField(
         _l("Sustainable Development Goals"),
         choices=[],
         coerce=int,
         validators=[Optional()],
-        widget=ListWidget(prefix_label=False),
-        option_widget=CheckboxInput(),
+        description=_l("The goals the product contributes to."),
     )
     themes = StringField(
         _l("Themes"),

@@ -3,13 +3,14 @@
 Columns (CONTRACT.md): title, abstract, product_type, language, publication_date, organisation,
 countries, sdgs, status, volunteering_integrated, url, file. The file is read by the portal's one
 table reader and every row is checked (files included) before anything is stored; a file with any
-bad cell is refused whole (portal.tables.Refused, naming line and column). Each row is then
-created by the same action as the web form, knowledge.products.create_product.
+bad cell is refused whole (portal.tables.Refused, naming line and column). The rows are then
+stored as knowledge.products.create_product stores one, but in batches (knowledge.bulk_products),
+the files checked in a bounded process pool and copied in threads (knowledge.catalogue_files).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -17,10 +18,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from knowledge import products, uploads
-from knowledge.file_checks import check_upload
-from knowledge.file_rules import UploadRejected
-from knowledge.models import KnowledgeProduct
+from knowledge import bulk_products, catalogue_files, file_check_pool, uploads
+from knowledge.file_check_pool import FileRefusal
+from knowledge.file_rules import CheckedFile
 from knowledge.product_input import FieldError, ProductInput, validate_input
 from portal.markers import N_
 from portal.models import Organisation
@@ -54,6 +54,7 @@ class CatalogueRow:
     organisation_id: int
     status: str
     file: Path | None
+    checked: CheckedFile | None = None
 
 
 class _BadCell(Exception):  # noqa: N818 - carries one problem out of the row parser
@@ -96,30 +97,22 @@ def _choice(column: str, cell: str, allowed: tuple[str, ...]) -> str:
     return value
 
 
-def _file(cell: str, files_dir: Path | None, max_bytes: int) -> Path | None:
+def _file(cell: str, root: Path | None) -> Path | None:
+    """The named file's path; `root` is the files directory, resolved."""
     if not cell.strip():
         return None
-    if files_dir is None:
+    if root is None:
         raise _BadCell("file", N_("A file is named but no --files-dir was given."))
-    root = files_dir.resolve()
     path = (root / cell.strip()).resolve()
     if not path.is_relative_to(root):
         raise _BadCell("file", N_("%(value)s is outside the files directory."), value=cell)
     if not path.is_file():
         raise _BadCell("file", N_("%(value)s does not exist in the files directory."), value=cell)
-    try:
-        check_upload(path, path.name, max_bytes)
-    except UploadRejected as rejected:
-        raise _BadCell("file", rejected.message, **rejected.params) from None
     return path
 
 
 def _row(
-    row: Row,
-    organisations: dict[str, int],
-    files_dir: Path | None,
-    max_bytes: int,
-    today: date | None,
+    row: Row, organisations: dict[str, int], root: Path | None, today: date | None
 ) -> CatalogueRow:
     cells = row.cells
     for column in REQUIRED:
@@ -148,7 +141,7 @@ def _row(
         data = validate_input(data, today=today)
     except FieldError as error:
         raise _BadCell(error.field, error.message, **error.params) from None
-    path = _file(cells.get("file", ""), files_dir, max_bytes)
+    path = _file(cells.get("file", ""), root)
     return CatalogueRow(row.line, data, organisations[code], status, path)
 
 
@@ -160,21 +153,32 @@ def read_catalogue(
     files_dir: Path | None,
     max_bytes: int,
     today: date | None = None,
+    processes: int | None = None,
 ) -> list[CatalogueRow]:
-    """Parse and check every row; raises Refused naming every bad cell (one per row)."""
+    """Parse and check every row, files included; raises Refused naming every bad cell (one per
+    row). The files of otherwise good rows are checked by content in a bounded process pool."""
     table = read_table(data, REQUIRED, OPTIONAL, source=source, xlsx=False)
     organisations = {
         code: id_ for code, id_ in session.execute(select(Organisation.code, Organisation.id))
     }
     rows: list[CatalogueRow] = []
     problems: list[Problem] = []
+    root = files_dir.resolve() if files_dir is not None else None
     for row in table.rows:
         try:
-            rows.append(_row(row, organisations, files_dir, max_bytes, today))
+            rows.append(_row(row, organisations, root, today))
         except _BadCell as bad:
             problems.append(Problem(bad.message, bad.params, row.line, bad.column))
+    with_files = [(at, row.file) for at, row in enumerate(rows) if row.file is not None]
+    checks = file_check_pool.check_files([path for _, path in with_files], max_bytes,
+                                         processes=processes)  # fmt: skip
+    for (at, _), check in zip(with_files, checks, strict=True):
+        if isinstance(check, FileRefusal):
+            problems.append(Problem(check.message, check.params, rows[at].line, "file"))
+        else:
+            rows[at] = replace(rows[at], checked=check)
     if problems:
-        raise Refused(problems, source)
+        raise Refused(sorted(problems, key=lambda problem: problem.line or 0), source)
     return rows
 
 
@@ -186,31 +190,46 @@ def import_catalogue(
     store: uploads.FileStore,
     files_dir: Path | None,
     today: date | None = None,
-) -> list[KnowledgeProduct]:
+    processes: int | None = None,
+) -> list[int]:
     """Create every product of the file in the caller's transaction, or raise and store nothing.
 
-    Each row goes through create_product with no actor (the command line); a stored file is
-    removed again when the transaction does not commit.
+    The rows are those knowledge.products.create_product writes with no actor (the command
+    line), inserted in batches (knowledge.bulk_products); stored files are removed again when the
+    transaction does not commit. Returns the new products' ids in the file's order.
     """
     rows = read_catalogue(
-        session, data, source=source, files_dir=files_dir, max_bytes=store.max_bytes, today=today
+        session,
+        data,
+        source=source,
+        files_dir=files_dir,
+        max_bytes=store.max_bytes,
+        today=today,
+        processes=processes,
     )
-    created: list[KnowledgeProduct] = []
-    for row in rows:
-        file = uploads.IncomingFile(store, row.file.name, row.file) if row.file else None
-        try:
-            product = products.create_product(
-                session,
-                None,
+    to_store = [(row, row.file, row.checked) for row in rows if row.file and row.checked]
+    stored = catalogue_files.store_files(
+        session, store, [(path, checked) for _, path, checked in to_store]
+    )
+    accepted: dict[int, uploads.AcceptedFile] = {}
+    problems: list[Problem] = []
+    for (row, _, _), result in zip(to_store, stored, strict=True):
+        if isinstance(result, FileRefusal):
+            problems.append(Problem(result.message, result.params, row.line, "file"))
+        else:
+            accepted[row.line] = result
+    if problems:
+        raise Refused(problems, source)
+    return bulk_products.insert_products(
+        session,
+        [
+            bulk_products.NewProduct(
                 row.data,
-                organisation_id=row.organisation_id,
-                status=row.status,
-                rejection_reason=IMPORTED_REJECTION if row.status == "rejected" else None,
-                file=file,
-                today=today,
+                row.organisation_id,
+                row.status,
+                IMPORTED_REJECTION if row.status == "rejected" else None,
+                accepted.get(row.line),
             )
-        except FieldError as error:
-            problem = Problem(error.message, error.params, row.line, error.field)
-            raise Refused([problem], source) from None
-        created.append(product)
-    return created
+            for row in rows
+        ],
+    )

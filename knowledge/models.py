@@ -49,6 +49,7 @@ TEXT_STATUSES = (PENDING, *STATUSES)
 RECIPIENT_KINDS = ("unct", "un_entity", "member_state")
 SUPPORT_PROCESSES = ("cca_unsdcf", "national_policy")
 OUTBOX_ACTIONS = ("upsert", "delete")
+USAGE_KINDS = ("view", "download")
 # The object_type of the audit rows about a product, its files and its revisions.
 PRODUCT_AUDIT_TYPE = "knowledge_product"
 
@@ -320,3 +321,24 @@ def enqueue_index(session: Session, product_id: int) -> SearchOutbox:
     session.add(row)
     session.flush()
     return row
+
+
+class UsageEvent(Base):
+    """One counted view or download of a published product (``knowledge.usage``).
+
+    Robots and double clicks are never stored. ``visitor`` is a keyed hash of the reader's
+    address and browser, with a key that changes every day, kept only while a double click can
+    still follow (it is cleared after a day): counts need nothing else about the reader.
+    """
+
+    __tablename__ = "knowledge_usage_event"
+    __table_args__ = (
+        CheckConstraint(_in("kind", USAGE_KINDS), name="kind_known"),
+        Index("ix_knowledge_usage_event_product_at", "product_id", "occurred_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("knowledge_product.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(8))
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    visitor: Mapped[str | None] = mapped_column(String(32))

@@ -85,6 +85,7 @@ def publish(session: Session, actor: User, product: KnowledgeProduct) -> None:
     now = utcnow()
     product.status, product.reviewer_id, product.reviewed_at = "published", actor.id, now
     product.published_at = product.published_at or now
+    product.updated_at = now  # the record changed: sitemaps and harvesters look again
     product.rejection_reason = None
     _record(session, actor, "product.published", product.id)
     _tell_contributor(session, product, "knowledge_published", revision=False)
@@ -110,6 +111,7 @@ def withdraw(session: Session, actor: User, product: KnowledgeProduct, reason: s
         raise InputError(N_("Only a submitted or published product can be withdrawn."))
     previous = product.status
     product.status, product.withdrawn_at = "withdrawn", utcnow()
+    product.updated_at = product.withdrawn_at
     product.withdrawal_reason = reason.strip()[:MAX_REASON] or None
     revision = product.pending_revision
     if revision is not None:

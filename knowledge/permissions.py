@@ -68,6 +68,11 @@ def can_edit_product(user: Actor | None, product: Product) -> bool:
     return is_staff(user) or is_own_organisation(user, product)
 
 
+def can_see_usage(user: Actor | None, product: Product) -> bool:
+    """Usage figures: for staff and the contributors of the product's organisation."""
+    return is_staff(user) or is_own_organisation(user, product)
+
+
 def can_submit_draft(user: Actor | None, product: Product) -> bool:
     return is_staff(user) or is_own_organisation(user, product)
 

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, selectinload
 from knowledge.models import RECIPIENT_KINDS, SUPPORT_PROCESSES, SupportRecord
 from knowledge.product_input import FieldError
 from portal import audit
+from portal.collation import sorted_by_name
 from portal.countries import countries, is_country
 from portal.db import utcnow
 from portal.markers import N_
@@ -136,8 +137,6 @@ def support_records(session: Session, year: int | None = None) -> list[SupportRe
 
 
 def un_entities(session: Session) -> list[Organisation]:
-    return list(
-        session.scalars(
-            select(Organisation).where(Organisation.kind == "un_entity").order_by(Organisation.name)
-        )
-    )
+    """The UN entities, in the alphabetical order of their names."""
+    entities = session.scalars(select(Organisation).where(Organisation.kind == "un_entity"))
+    return sorted_by_name(entities, lambda org: org.name)

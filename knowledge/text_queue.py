@@ -3,8 +3,9 @@
 An accepted upload is recorded with text status "pending" in the transaction that accepted it
 (knowledge.uploads.add_file): that row is the to-do item, so it exists if and only if the upload
 committed. The worker task "extraction" claims a batch of pending files (a claim token, a lease
-until `claimed_until`, one more attempt) and commits the claim; it then reads each file's text in
-the limited subprocess of knowledge.extraction, outside any transaction, and stores each result
+until `claimed_until`, one more attempt) and commits the claim; it then reads the files' text in a
+bounded pool of limited processes (knowledge.extraction_pool: each file in its own child with the
+limits of knowledge.extraction), outside any transaction, and stores each result
 only if its claim still holds, with a search outbox row for the product so that the index picks
 the text up. A worker killed while reading leaves the claim; once the lease ends the next round
 claims the file again, and a file claimed MAX_ATTEMPTS times without a result gets the final
@@ -27,6 +28,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from knowledge.extraction import NOTES, PENDING, ExtractionResult, extract_text
+from knowledge.extraction_pool import PROCESSES, ExtractionPool
 from knowledge.file_storage import resolve_stored
 from knowledge.models import PRODUCT_AUDIT_TYPE, ProductFile, enqueue_index
 from portal import audit
@@ -34,8 +36,9 @@ from portal.db import Database, database, utcnow
 
 log = logging.getLogger(__name__)
 
-#: Files one claim takes. Each read is capped at 20 s of wall clock (extract_text's timeout), so a
-#: batch holds the worker for 100 s at worst before the other tasks (mail) get their turn.
+#: Files one claim takes per reading process. Each read is capped at 20 s of wall clock
+#: (extract_text's timeout), so a batch holds the worker for 100 s at worst before the other tasks
+#: (mail) get their turn.
 BATCH = 5
 #: How long a claim holds its files: three times the worst case of a batch.
 LEASE = timedelta(minutes=5)
@@ -129,18 +132,30 @@ def _store(session: Session, item: ProductFile, result: ExtractionResult) -> Non
 
 
 def read_batch(
-    database: Database, data_dir: Path, *, now: datetime | None = None, reader: Reader | None = None
+    database: Database,
+    data_dir: Path,
+    *,
+    now: datetime | None = None,
+    reader: Reader | None = None,
+    pool: ExtractionPool | None = None,
 ) -> int:
-    """One claim: read the text of up to BATCH pending files; the number of files finished."""
-    claimed = claim(database, now or utcnow())
-    read = reader or extract_text
+    """One claim: read the text of up to BATCH pending files; the number of files finished.
+
+    With a `pool`, the claim takes BATCH files per server and reads them `pool.size` at a time,
+    so a batch still holds the worker for BATCH reads' timeouts at worst. Otherwise each file is
+    read in turn by `reader` (by default a one-off limited subprocess, extract_text).
+    """
+    limit = BATCH * pool.size if pool is not None else BATCH
+    claimed = claim(database, now or utcnow(), limit=limit)
+    outcomes = _read_all(data_dir, claimed.files, pool, reader or extract_text)
     results: dict[int, ExtractionResult] = {}
-    for item in claimed.files:
-        try:
-            results[item.id] = read(resolve_stored(data_dir, item.storage_key), item.kind)
-        except Exception:
+    for item, outcome in zip(claimed.files, outcomes, strict=True):
+        if isinstance(outcome, ExtractionResult):
+            results[item.id] = outcome
+        else:
             # Left claimed: the lease ends and a later round tries again (MAX_ATTEMPTS in all).
-            log.exception("reading the text of file %d failed; it is tried again later", item.id)
+            log.error("reading the text of file %d failed (%s); it is tried again later",
+                      item.id, outcome)  # fmt: skip
     stored = record(database, claimed, results) if results else 0
     if claimed.files or claimed.given_up:
         log.info(
@@ -152,15 +167,54 @@ def read_batch(
     return stored + claimed.given_up
 
 
-def read_pending(database: Database, data_dir: Path, *, seconds: float = ROUND_SECONDS) -> int:
-    """Claim batches until none is left or `seconds` have passed: the worker task's one round."""
+def _read_all(
+    data_dir: Path, files: list[PendingFile], pool: ExtractionPool | None, reader: Reader
+) -> list[ExtractionResult | Exception]:
+    """Each file's result, or the error that left it without one."""
+    outcomes: list[ExtractionResult | Exception | None] = [None] * len(files)
+    to_read: list[tuple[int, Path, str]] = []
+    for at, item in enumerate(files):
+        try:
+            to_read.append((at, resolve_stored(data_dir, item.storage_key), item.kind))
+        except ValueError as error:
+            outcomes[at] = error
+    read: list[ExtractionResult | Exception]
+    if pool is not None:
+        read = list(pool.read_all([(path, kind) for _, path, kind in to_read]))
+    else:
+        read = [_read_one(reader, path, kind) for _, path, kind in to_read]
+    for (at, _, _), outcome in zip(to_read, read, strict=True):
+        outcomes[at] = outcome
+    return [outcome for outcome in outcomes if outcome is not None]
+
+
+def _read_one(reader: Reader, path: Path, kind: str) -> ExtractionResult | Exception:
+    try:
+        return reader(path, kind)
+    except Exception as error:  # noqa: BLE001 - reported by the caller, the file stays claimed
+        return error
+
+
+def read_pending(
+    database: Database,
+    data_dir: Path,
+    *,
+    seconds: float = ROUND_SECONDS,
+    processes: int = PROCESSES,
+) -> int:
+    """Claim batches until none is left or `seconds` have passed: the worker task's one round.
+
+    The files are read by a pool of `processes` extraction servers, started only if something is
+    pending and stopped at the end of the round.
+    """
     deadline = time.monotonic() + seconds
     total = 0
-    while True:
-        done = read_batch(database, data_dir)
-        total += done
-        if done == 0 or time.monotonic() >= deadline:
-            return total
+    with ExtractionPool(processes) as pool:
+        while True:
+            done = read_batch(database, data_dir, pool=pool)
+            total += done
+            if done == 0 or time.monotonic() >= deadline:
+                return total
 
 
 def extraction_task(app: Flask) -> int:

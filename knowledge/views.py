@@ -21,7 +21,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from knowledge import catalogue, permissions, products
+from knowledge import catalogue, permissions, products, usage
 from knowledge.file_storage import resolve_stored
 from knowledge.models import KnowledgeProduct
 from knowledge.sdgs import sdg_choices
@@ -31,8 +31,9 @@ from knowledge.search.requests import SearchRequest, search_products
 from knowledge.search.views import facet_choices
 from portal.auth.enforce import public
 from portal.auth.permissions import is_staff
+from portal.collation import sorted_by_name
 from portal.countries import country_choices
-from portal.db import db_session
+from portal.db import db_session, utcnow
 from portal.i18n import current_language
 from portal.mail import absolute_url
 
@@ -88,7 +89,7 @@ def product(product_id: int) -> str:
     session = db_session()
     related = []
     if item.status == "published":
-        catalogue.count_view(session, item.id)
+        count_usage(item, "view")
         related = catalogue.related_products(session, item)
     return render_template(
         "knowledge/product.html",
@@ -110,6 +111,8 @@ def product_actions(item: KnowledgeProduct) -> dict[str, Any]:
         "review": item.status == "submitted" and permissions.can_review_queue(reader),
         "revision": item.pending_revision if can_see_unpublished(item) else None,
         "staff": is_staff(reader),
+        "usage": item.status in ("published", "withdrawn")
+        and permissions.can_see_usage(reader, item),
     }
 
 
@@ -128,7 +131,7 @@ def download(product_id: int, file_id: int) -> Response:
         log.error("stored file %s of product %s is missing", stored.id, item.id)
         abort(404)
     if item.status == "published":
-        catalogue.count_download(db_session(), item.id)
+        count_usage(item, "download")
     response = send_file(
         path, mimetype=stored.mime, as_attachment=True, download_name=stored.original_name
     )
@@ -136,14 +139,27 @@ def download(product_id: int, file_id: int) -> Response:
     return response
 
 
+def count_usage(item: KnowledgeProduct, kind: str) -> None:
+    """Count a reader's view or download (robots and double clicks are not counted)."""
+    usage.record(
+        db_session(),
+        item.id,
+        kind,
+        now=utcnow(),
+        address=request.remote_addr,
+        user_agent=request.headers.get("User-Agent"),
+        secret=current_app.config["SECRET_KEY"],
+    )
+
+
 def can_see_unpublished(item: KnowledgeProduct) -> bool:
     return is_staff(user()) or permissions.is_own_organisation(user(), item)
 
 
 def choice_lists(locale: str) -> dict[str, list[tuple[str, str]]]:
-    languages = sorted(
+    languages = sorted_by_name(
         ((code, products.language_name(code, locale)) for code in products.product_languages()),
-        key=lambda pair: pair[1].casefold(),
+        lambda pair: pair[1],
     )
     return {
         "language_choices": languages,

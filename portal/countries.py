@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from portal.collation import sorted_by_name
+
 TABLE = Path(__file__).parent / "data" / "m49_countries.csv"
 NAME_LANGUAGES = ("en", "fr", "es", "zh", "ar", "ru")
 
@@ -52,6 +54,11 @@ def is_country(code: str | None) -> bool:
 
 
 def country_choices(locale: str) -> list[tuple[str, str]]:
-    """(ISO3, name) pairs sorted by the name in the given language."""
-    pairs = [(c.iso3, c.name(locale)) for c in countries().values()]
-    return sorted(pairs, key=lambda pair: pair[1].casefold())
+    """(ISO3, name) pairs in the alphabetical order of the name in the given language."""
+    return list(_country_choices(locale[:2]))
+
+
+@cache
+def _country_choices(language: str) -> tuple[tuple[str, str], ...]:
+    pairs = [(c.iso3, c.name(language)) for c in countries().values()]
+    return tuple(sorted_by_name(pairs, lambda pair: pair[1]))

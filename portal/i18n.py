@@ -5,9 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from babel import support
 from flask import Flask, request, session
-from flask_babel import Babel, get_locale
+from flask_babel import Babel, Domain, get_locale
 from flask_login import current_user
+
+from portal.typography import french_spacing
 
 # Native names, so a person finds their language whatever the page's language is.
 LANGUAGES: dict[str, str] = {
@@ -45,12 +48,30 @@ class NavLink:
     active: bool
 
 
+class PortalDomain(Domain):
+    """The portal's message domain: the French catalogue gets its typographic spaces (narrow
+    no-break spaces before ; : ! ? and inside « ») once, as it is loaded, so that every French
+    string, in pages, mails or lazy labels, has them and the catalogue keeps plain spaces."""
+
+    def get_translations(self) -> support.NullTranslations:
+        translations: support.NullTranslations = super().get_translations()
+        catalog = getattr(translations, "_catalog", None)
+        if current_language() == "fr" and catalog and not getattr(translations, "typeset", False):
+            for key, text in catalog.items():
+                if key and isinstance(text, str):
+                    catalog[key] = french_spacing(text)
+            translations.typeset = True  # type: ignore[attr-defined]
+        return translations
+
+
 def init_app(app: Flask) -> None:
     babel.init_app(
         app,
         locale_selector=select_locale,
         default_translation_directories=str(app.config["TRANSLATIONS_DIR"]),
     )
+    # One domain for every app, as Babel's own default would be (its translations cache too).
+    babel.domain_instance = PortalDomain()
 
     @app.context_processor
     def _language_context() -> dict[str, Any]:

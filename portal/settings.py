@@ -129,6 +129,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PORTAL_LOG_LEVEL", _str, "INFO", "lowest level logged: DEBUG, INFO, WARNING or ERROR"),
     Setting("PORTAL_NODE", _str, None, "this node's name in worker heartbeats; default host name"),
     Setting(
+        "PORTAL_METADATA_LICENCE",
+        _str,
+        "CC0-1.0",
+        "SPDX licence of the catalogue's metadata in bulk exports (files keep their own)",
+    ),
+    Setting(
         "PORTAL_MIN_FREE_MB",
         _int,
         500,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -116,49 +116,86 @@ def read_table(
 ) -> Table:
     """The rows of a UTF-8 CSV file (`,` `;` or tab separated) or, if `xlsx`, a workbook's
     first sheet, with a header naming every `required` column and some `optional` ones."""
+    streamed = stream_table(data, required, optional, source=source, xlsx=xlsx)
+    rows: list[Row] = []
+    try:
+        for row in streamed.rows:
+            if len(rows) >= max_rows:
+                raise Refused(
+                    [Problem(N_("The file has more than %(max)s rows."), {"max": max_rows})]
+                )
+            rows.append(row)
+        streamed.finish()
+    except Refused as refused:
+        raise Refused(refused.problems, source) from None
+    return Table(streamed.columns, rows)
+
+
+@dataclass
+class StreamedTable:
+    """A table read one row at a time, for imports of any length: `rows` yields the good rows
+    (a CSV row is parsed only when it is reached); `problems` collects the bad lines on the way,
+    and `finish()`, once the rows are read, refuses the file if there were any (or no rows)."""
+
+    columns: list[str]
+    rows: Iterator[Row]
+    problems: list[Problem]
+    source: str | None = None
+    count: int = 0
+
+    def finish(self) -> None:
+        if self.problems:
+            raise Refused(self.problems, self.source)
+        if not self.count:
+            raise Refused([Problem(N_("The file has no rows below its header."))], self.source)
+
+
+def stream_table(
+    data: bytes,
+    required: Sequence[str],
+    optional: Iterable[str] = (),
+    *,
+    source: str | None = None,
+    xlsx: bool = True,
+) -> StreamedTable:
+    """The header checked at once (see read_table), the rows left to read; no limit on their
+    number. A file that cannot be read raises Refused, naming `source`, at once or while the rows
+    are read."""
     try:
         raw = _xlsx_rows(data) if xlsx and data.startswith(_ZIP_MAGIC) else _csv_rows(data, xlsx)
-        return _table(raw, required, list(optional), max_rows)
+        lines = iter(raw)
+        first = next(lines, None)
+        if first is None:
+            raise Refused([Problem(N_("The file is empty."))])
+        header = [name.strip().lower() for name in first[1]]
+        _check_header(header, required, list(optional))
     except Refused as refused:
-        if source is None:
-            raise
         raise Refused(refused.problems, source) from None
+    table = StreamedTable([name for name in header if name], iter(()), [], source)
+    table.rows = _rows(lines, header, table)
+    return table
 
 
-def _table(
-    raw: Iterable[tuple[int, list[str]]],
-    required: Sequence[str],
-    optional: list[str],
-    max_rows: int,
-) -> Table:
-    lines = iter(raw)
-    first = next(lines, None)
-    if first is None:
-        raise Refused([Problem(N_("The file is empty."))])
-    header = [name.strip().lower() for name in first[1]]
-    _check_header(header, required, optional)
-    columns = [name for name in header if name]
-    rows: list[Row] = []
-    problems: list[Problem] = []
-    for line, values in lines:
-        if not any(value.strip() for value in values):
-            continue
-        extra = values[len(header) :]
-        if any(value.strip() for value in extra):
-            problems.append(Problem(N_("The line has more cells than the header."), line=line))
-            continue
-        if len(rows) >= max_rows:
-            raise Refused([Problem(N_("The file has more than %(max)s rows."), {"max": max_rows})])
-        padded = [value.strip() for value in values[: len(header)]]
-        padded += [""] * (len(header) - len(padded))
-        rows.append(
-            Row(line, {name: value for name, value in zip(header, padded, strict=True) if name})
-        )
-    if problems:
-        raise Refused(problems)
-    if not rows:
-        raise Refused([Problem(N_("The file has no rows below its header."))])
-    return Table(columns, rows)
+def _rows(
+    lines: Iterator[tuple[int, list[str]]], header: list[str], table: StreamedTable
+) -> Iterator[Row]:
+    try:
+        for line, values in lines:
+            if not any(value.strip() for value in values):
+                continue
+            extra = values[len(header) :]
+            if any(value.strip() for value in extra):
+                problem = Problem(N_("The line has more cells than the header."), line=line)
+                table.problems.append(problem)
+                continue
+            padded = [value.strip() for value in values[: len(header)]]
+            padded += [""] * (len(header) - len(padded))
+            table.count += 1
+            yield Row(
+                line, {name: value for name, value in zip(header, padded, strict=True) if name}
+            )
+    except Refused as refused:
+        raise Refused(refused.problems, table.source) from None
 
 
 def _check_header(header: list[str], required: Sequence[str], optional: list[str]) -> None:
@@ -198,18 +235,20 @@ def _csv_rows(data: bytes, xlsx: bool) -> Iterable[tuple[int, list[str]]]:
         raise Refused([Problem(message)]) from None
     first_line = text.split("\n", 1)[0]
     delimiter = max((",", ";", "\t"), key=first_line.count)
+    return _csv_lines(text, delimiter)
+
+
+def _csv_lines(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    rows = []
     line = 1
     try:
         for values in reader:
-            rows.append((line, values))
+            yield line, values
             line = reader.line_num + 1
     except csv.Error as error:
         raise Refused(
             [Problem(N_("The file is not valid CSV: %(error)s"), {"error": str(error)[:200]}, line)]
         ) from None
-    return rows
 
 
 def _xlsx_rows(data: bytes) -> Iterable[tuple[int, list[str]]]:

@@ -27,8 +27,8 @@ COUNTRY, SUB_REGION, REGION = "country", "sub_region", "region"
 
 # Quasi-identifiers of each survey's export, in the order local suppression blanks them first:
 # dates and places before the groups the indicators are broken down by.
-QUASI_IDENTIFIERS: Mapping[str, tuple[str, ...]] = {
-    "volunteer_exit": (
+QUASI_IDENTIFIERS: Mapping[str, tuple[str, ...]] = {  # by audience (SurveyDefinition.asks)
+    "volunteer": (
         "submitted_on",
         "reporting_year",
         "duty_station",
@@ -47,6 +47,7 @@ QUASI_IDENTIFIERS: Mapping[str, tuple[str, ...]] = {
         "gender",
     ),
     "partner": ("submitted_on", "reporting_year", "duty_station", "office_type", "organisation"),
+    "general": ("submitted_on", "reporting_year"),
 }
 # Blank sets tried by local suppression: every set of up to this many quasi-identifiers, then the
 # growing prefixes of the order above, up to all of them.

@@ -151,7 +151,9 @@ def validate_page(
     errors: dict[str, FieldError] = {}
     shown = visible_questions(definition, page_index, answers_so_far)
     for question in shown:
-        value, error = clean_answer(question, _submitted(formdata, question.key))
+        # A question the roster answers (not shown) takes the roster's value, whatever is posted.
+        given = question.default or "" if question.fixed else _submitted(formdata, question.key)
+        value, error = clean_answer(question, given)
         if error is not None:
             errors[question.key] = error
         elif value is not None:
@@ -237,6 +239,13 @@ def validate_complete(
     Same rules as the pages, plus: no unknown question keys and no answer to a question that the
     other answers hide. `require` as in `validate_page`.
     """
+    return check_complete(definition, answers, require=require)[1]
+
+
+def check_complete(
+    definition: SurveyDefinition, answers: Mapping[str, object], *, require: bool = True
+) -> tuple[dict[str, Answer], dict[str, FieldError]]:
+    """`validate_complete`'s errors with the cleaned answers they were found in (one pass)."""
     errors: dict[str, FieldError] = {}
     known = {question.key for question in definition.questions}
     formdata: dict[str, list[str]] = {}
@@ -254,7 +263,7 @@ def validate_complete(
     for key, strings in formdata.items():
         if key not in cleaned and key not in errors and any(s.strip() for s in strings):
             errors[key] = _hidden_error(definition.question(key), cleaned)
-    return errors
+    return cleaned, errors
 
 
 def _hidden_error(question: Question, cleaned: Mapping[str, Answer]) -> FieldError:

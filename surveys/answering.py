@@ -15,8 +15,9 @@ from portal.countries import countries
 from portal.results.computations import is_youth, origin_groups, reporting_year
 from surveys.answer_rules import merge_page, validate_complete, validate_page
 from surveys.models import Answer, Campaign, Invitation, Response
-from surveys.page_flow import next_page_index, previous_page_index, visible_questions
+from surveys.page_flow import asked_questions, next_page_index, previous_page_index
 from surveys.questionnaire import CHOICE_TYPES, FieldError, SurveyDefinition
+from surveys.roster_answers import fixed_answers
 
 ACTIONS = ("next", "back", "save", "submit", "language")
 
@@ -47,15 +48,16 @@ def mark_opened(session: Session, invitation: Invitation, now: datetime) -> None
         session.flush()
 
 
-def saved_answers(invitation: Invitation) -> dict[str, Any]:
-    return dict(invitation.partial_answers or {})
+def saved_answers(invitation: Invitation, definition: SurveyDefinition) -> dict[str, Any]:
+    """The answers kept so far, with those the roster gives (questions not shown)."""
+    return {**(invitation.partial_answers or {}), **fixed_answers(definition)}
 
 
 def resume_page(definition: SurveyDefinition, invitation: Invitation) -> int:
     """The page to show on (re)opening: where the invitee left off, skipping pages now hidden."""
-    answers = saved_answers(invitation)
+    answers = saved_answers(invitation, definition)
     page = min(max(invitation.current_page, 0), len(definition.pages) - 1)
-    if visible_questions(definition, page, answers):
+    if asked_questions(definition, page, answers):
         return page
     following = next_page_index(definition, page, answers)
     if following is not None:
@@ -97,7 +99,7 @@ def post_page(
     A `submit` of a complete survey stores the response (`submit_response`): AlreadyAnswered if
     the link or the office was used first.
     """
-    answers = saved_answers(invitation)
+    answers = saved_answers(invitation, definition)
     cleaned, errors = validate_page(definition, page_index, formdata, answers)
     merged = merge_page(definition, page_index, answers, cleaned)
     result = PageResult(page_index=page_index)
@@ -134,11 +136,11 @@ def unkept_values(
     invitation: Invitation,
 ) -> bool:
     """Whether a value typed on the page was not kept by saving it (not valid as an answer)."""
-    answers = saved_answers(invitation)
+    answers = saved_answers(invitation, definition)
     return any(
         question.key not in answers
         and any(value.strip() for value in formdata.get(question.key, ()))
-        for question in visible_questions(definition, page_index, answers)
+        for question in asked_questions(definition, page_index, answers)
     )
 
 

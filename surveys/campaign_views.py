@@ -35,6 +35,7 @@ from surveys.forms import CampaignForm, RosterForm
 from surveys.models import Campaign
 from surveys.permissions import can_export_identifiable, can_manage_campaigns
 from surveys.rosters import ROSTER_COLUMNS
+from surveys.survey_keys import survey_choices
 from surveys.views import acting_user, bp
 
 SHOWN_PROBLEMS = 50
@@ -66,6 +67,7 @@ def campaign_list() -> str:
 @require(can_manage_campaigns)
 def campaign_new() -> Any:
     form = CampaignForm()
+    form.survey.choices = survey_choices(db_session())
     if form.validate_on_submit():
         try:
             campaign = campaigns.create_campaign(
@@ -202,7 +204,7 @@ def campaign_roster(campaign_id: int) -> Any:
             count = len(created)
             flash(ngettext("%(num)d invitee added.", "%(num)d invitees added.", count), "success")
             return redirect(url_for("surveys.campaign_detail", campaign_id=campaign.id))
-    columns = ROSTER_COLUMNS[campaign.survey_key]
+    columns = ROSTER_COLUMNS[campaigns.campaign_definition(campaign).asks]
     page = render_template(
         "surveys/roster.html", campaign=campaign, form=form, problems=problems, columns=columns
     )

@@ -71,14 +71,17 @@ def sync_definition(session: Session, definition: SurveyDefinition) -> SurveyDef
 def latest_definition_version(session: Session, survey_key: str) -> SurveyDefinitionVersion:
     """The newest definition of the survey: the newest YAML file's (stored if not yet) or a
     newer version imported from an XLSForm."""
-    if survey_key not in SURVEY_KEYS:
+    if survey_key in SURVEY_KEYS:
+        shipped = sync_definition(session, latest(shipped_definitions(), survey_key))
+        return newest_stored(session, survey_key) or shipped
+    imported = newest_stored(session, survey_key)
+    if imported is None:
         raise InputError(
-            N_("Unknown survey %(key)s; use one of %(keys)s."),
+            N_("Unknown survey %(key)s; import its form first, or use one of %(keys)s."),
             key=survey_key,
             keys=", ".join(SURVEY_KEYS),
         )
-    shipped = sync_definition(session, latest(shipped_definitions(), survey_key))
-    return newest_stored(session, survey_key) or shipped
+    return imported
 
 
 def newest_stored(session: Session, survey_key: str) -> SurveyDefinitionVersion | None:

@@ -44,7 +44,12 @@ def _read(path: Path) -> bytes:
 
 
 @surveys_cli.command("campaign-create")
-@click.option("--survey", "survey_key", required=True, help="partner or volunteer_exit")
+@click.option(
+    "--survey",
+    "survey_key",
+    required=True,
+    help="partner, volunteer_exit or the key of an imported form",
+)
 @click.option("--year", type=int, required=True)
 @click.option("--title", default=None)
 @click.option("--opens", default=None, help="YYYY-MM-DD")

@@ -12,6 +12,7 @@ from typing import Any
 from surveys.answer_rules import clean_answer
 from surveys.definition_expressions import Scope, checked_expression
 from surveys.questionnaire import (
+    AUDIENCES,
     CHOICE_TYPES,
     KEY_RE,
     LIKERT_CODES,
@@ -20,6 +21,7 @@ from surveys.questionnaire import (
     QUESTION_TYPES,
     REQUIRED_LANGUAGES,
     RESERVED_KEYS,
+    SHIPPED_AUDIENCES,
     TEXT_MAX_LENGTH,
     UN_LANGUAGES,
     Condition,
@@ -29,6 +31,7 @@ from surveys.questionnaire import (
     Question,
     SurveyDefinition,
 )
+from surveys.roster_answers import check_roster_fields
 
 _DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -171,6 +174,8 @@ _COMMON_FIELDS = {
     "required_if",
     "required_message",
     "default",
+    "roster",
+    "roster_use",
 }
 _TYPE_FIELDS = {
     "likert5": {"options"},
@@ -260,10 +265,12 @@ def _question(raw: object, where: str, ctx: _Context) -> Question:
         constraint_message=_texts(fields, "constraint_message", key, ctx),
         required_message=_texts(fields, "required_message", key, ctx),
         default=fields.get("default"),
+        roster=fields.get("roster"),
+        roster_use=fields.get("roster_use", "prefill"),
         **_expressions(fields, key, ctx),
         **_type_extra(fields, qtype, key, ctx),
     )
-    return _default(question, src)
+    return check_roster_fields(_default(question, src), src)
 
 
 def _languages(raw: object, src: str) -> Languages:
@@ -322,7 +329,7 @@ def _page(raw_page: object, where: str, ctx: _Context, earlier: dict[str, Questi
 def from_dict(data: Mapping[str, Any], source: str = "<snapshot>") -> SurveyDefinition:
     """Check a definition given as plain data (a parsed YAML file or a stored JSON snapshot)."""
     required = {"key", "version", "title", "pages"}
-    optional = {"intro", "thanks", "languages"}
+    optional = {"intro", "thanks", "languages", "audience"}
     top = _fields(data, source, None, "the definition", required, optional)
     key, version = top["key"], top["version"]
     if not isinstance(key, str) or not KEY_RE.fullmatch(key):
@@ -332,6 +339,7 @@ def from_dict(data: Mapping[str, Any], source: str = "<snapshot>") -> SurveyDefi
     if not isinstance(top["pages"], list) or not top["pages"]:
         raise DefinitionError(source, "pages must be a non-empty list")
     languages = _languages(top.get("languages"), source)
+    audience = _audience(top.get("audience"), key, source)
     everywhere = _all_keys(top["pages"])
     ctx = _Context(source, languages, {}, Scope(frozenset(), frozenset(), everywhere))
     earlier: dict[str, Question] = {}
@@ -352,4 +360,18 @@ def from_dict(data: Mapping[str, Any], source: str = "<snapshot>") -> SurveyDefi
         pages=tuple(pages),
         thanks=texts("thanks") if "thanks" in top else {},
         languages=languages if "languages" in top else (),
+        audience=audience,
     )
+
+
+def _audience(raw: object, key: str, src: str) -> str | None:
+    if raw is None:
+        return None
+    if key in SHIPPED_AUDIENCES:
+        problem = f"the {key} survey asks {SHIPPED_AUDIENCES[key]}s: it takes no audience"
+        raise DefinitionError(src, problem, None, "audience")
+    if raw not in AUDIENCES:
+        raise DefinitionError(
+            src, f"audience must be one of {', '.join(AUDIENCES)}", None, "audience"
+        )
+    return str(raw)

@@ -31,6 +31,8 @@ def to_dict(definition: SurveyDefinition) -> dict[str, Any]:
         data["thanks"] = dict(definition.thanks)
     if definition.languages:
         data["languages"] = list(definition.languages)
+    if definition.audience:
+        data["audience"] = definition.audience
     return data
 
 
@@ -43,6 +45,8 @@ def _expression_fields(question: Question) -> dict[str, Any]:
         "required_if": question.required_if,
         "required_message": dict(question.required_message),
         "default": question.default,
+        "roster": question.roster,
+        "roster_use": question.roster_use if question.roster else None,
     }
     return {name: value for name, value in fields.items() if value}
 

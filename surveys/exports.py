@@ -148,7 +148,7 @@ def export_responses(
     definition = campaign_definition(campaign)
     dates = tuple(q.key for q in definition.questions if q.type in DATE_TYPES)
     places = {c.iso3: (c.sub_region, c.region) for c in countries().values()}
-    quasi = (*dates, *QUASI_IDENTIFIERS[campaign.survey_key])
+    quasi = (*dates, *QUASI_IDENTIFIERS[campaign_definition(campaign).asks])
     result = anonymise([table[i] for i in ids], quasi, k, places, dates)
     audit.record(
         session,

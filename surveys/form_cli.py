@@ -37,7 +37,9 @@ def form_import(form: Path, dry_run: bool) -> None:
             if dry_run:
                 session.rollback()
     except FormRejected as error:
-        raise click.ClickException(f"{form.name} refused, nothing stored: {error}") from None
+        found = [str(problem) for problem in error.problems]
+        listed = f" {found[0]}" if len(found) == 1 else "".join(f"\n  {p}" for p in found)
+        raise click.ClickException(f"{form.name} refused, nothing stored:{listed}") from None
     click.echo(describe(result))
 
 

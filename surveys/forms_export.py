@@ -81,6 +81,8 @@ def _question_row(question: Question, lists: _Lists) -> dict[str, Any]:
     row["required"] = "yes" if question.required else (question.required_if or "")
     row["default"] = question.default or ""
     row["appearance"] = "multiline" if question.type == "text" and question.multiline else ""
+    row["roster"] = question.roster or ""
+    row["roster_use"] = question.roster_use if question.roster else ""
     return row
 
 
@@ -142,6 +144,8 @@ def form_workbook(definition: SurveyDefinition) -> bytes:
     survey_headers = ["type", "name", *text("label"), *text("hint"), "relevant", "constraint"]
     survey_headers += [*text("constraint_message"), "required", *text("required_message")]
     survey_headers += ["default", "appearance"]
+    if any(question.roster for question in definition.questions):
+        survey_headers += ["roster", "roster_use"]  # the portal's own columns, only when used
     book = Workbook()
     sheet = book.active
     sheet.title = "survey"
@@ -158,6 +162,7 @@ def form_workbook(definition: SurveyDefinition) -> bytes:
             _append(choices, _cells(cells, choice_headers, languages))
     settings = book.create_sheet("settings")
     settings_headers = ["form_id", "version", "default_language", "form_title"]
+    settings_headers += ["audience"] if definition.audience else []
     settings_headers += [h for h in text("form_title") if not h.endswith("(en)")]
     settings_headers += [*text("intro"), *text("thanks")]
     _append(settings, settings_headers)
@@ -166,6 +171,7 @@ def form_workbook(definition: SurveyDefinition) -> bytes:
         "version": str(definition.version),
         "default_language": LANGUAGE_LABELS["en"],
         "form_title": definition.title,
+        "audience": definition.audience or "",
         "intro": definition.intro,
         "thanks": definition.thanks,
     }

@@ -32,8 +32,10 @@ from surveys.forms_sheets import (
     texts,
 )
 from surveys.questionnaire import (
+    AUDIENCES,
     KEY_RE,
     REQUIRED_LANGUAGES,
+    SHIPPED_AUDIENCES,
     DefinitionError,
     SurveyDefinition,
 )
@@ -67,6 +69,13 @@ def _settings(book: Workbook, filename: str) -> tuple[str, int | None, list[Form
         where = ("settings", 2, "form_id") if row.get("form_id") else (None, None, None)
         message = f"form_id {key!r} must be lower-case letters, digits and _, from a letter"
         problems.append(FormProblem(message, *where))
+    audience = row.get("audience", "")
+    if audience and key in SHIPPED_AUDIENCES and audience != SHIPPED_AUDIENCES[key]:
+        message = f"the {key} survey asks {SHIPPED_AUDIENCES[key]}s, not {audience}"
+        problems.append(FormProblem(message, "settings", 2, "audience"))
+    elif audience and audience not in AUDIENCES:
+        message = f"audience {audience!r} must be one of {', '.join(AUDIENCES)}"
+        problems.append(FormProblem(message, "settings", 2, "audience"))
     raw_version = row.get("version")
     version = None
     if raw_version is not None:
@@ -150,6 +159,9 @@ def read_form(data: bytes, filename: str, indicator_codes: IndicatorCodes) -> Re
         raise FormRejected(problems)
     _native_forms(pages)
     body = {"key": key, "version": version or 1, **top, "pages": pages}
+    audience = book.settings.rows[0].get("audience") if book.settings.rows else None
+    if audience and key not in SHIPPED_AUDIENCES:
+        body["audience"] = audience
     if needed != REQUIRED_LANGUAGES:
         body["languages"] = list(languages)
     read = ReadForm(key, version, body, rows)

@@ -26,6 +26,8 @@ _METADATA = {"start", "end", "today", "deviceid", "username", "audit", "calculat
 _YES = {"yes", "true", "true()", "1"}
 _NO = {"no", "false", "false()", "0", ""}
 _FIELD_COLUMNS = {"required_if": "required", "show_if": "relevant", "help": "hint"}
+_REFERENCE_RE = re.compile(r"\$\{([^}]*)\}")
+_EXPRESSION_COLUMNS = ("relevant", "constraint", "required", "choice_filter", "default")
 SUPPORTED = (
     "select_one, select_multiple, text, integer, decimal, date, note, begin_group, end_group"
 )
@@ -152,7 +154,7 @@ class _Mapper:
             question["required"] = True
         elif required.lower() not in _NO:
             question["required_if"] = required
-        for name_ in ("constraint", "default"):
+        for name_ in ("constraint", "default", "roster", "roster_use"):
             if row.get(name_):
                 question[name_] = row[name_]
         for name_ in ("constraint_message", "required_message"):
@@ -173,6 +175,26 @@ class _Mapper:
         if row.get("relevant"):
             page["relevant"] = row["relevant"]
         return page
+
+
+def reference_problems(sheet: Sheet) -> list[FormProblem]:
+    """Every `${name}` in an expression that names no row of the survey sheet, by cell.
+
+    Found with the rows' own problems (a duplicate name, a missing choice list), so that one
+    upload reports them all; whether a reference reads an earlier page is checked later.
+    """
+    names = {row.get("name", "") for row in sheet.rows if row.get("name")}
+    problems = []
+    for index, row in enumerate(sheet.rows):
+        for column in _EXPRESSION_COLUMNS:
+            expression = row.get(column, "")
+            for name in _REFERENCE_RE.findall(expression):
+                if name not in names:
+                    message = (
+                        f'{column} "{expression}": ${{{name}}} is not a question of this survey'
+                    )
+                    problems.append(FormProblem(message, "survey", Sheet.row_number(index), column))
+    return problems
 
 
 def map_survey(
@@ -211,6 +233,8 @@ def map_survey(
                 pages.append({"title": form_title, "questions": [question]})
     if group is not None:
         mapper.problem("begin_group without its end_group", "survey", group_row, "type")
+    mapper.problems += reference_problems(book.survey)
     if not pages and not mapper.problems:
         mapper.problem("the form asks no question", "survey", None, "type")
-    return pages, mapper.rows, mapper.problems
+    problems = sorted(mapper.problems, key=lambda found: (found.sheet or "", found.row or 0))
+    return pages, mapper.rows, problems

@@ -15,27 +15,34 @@ invents an answer.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import itertools
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal import audit
 from portal.errors import InputError
 from portal.markers import N_
 from portal.models import User
-from portal.tables import Problem, Refused, read_table
-from surveys.answer_rules import clean_complete, validate_complete
-from surveys.answering import AlreadyAnswered, submit_response
+from portal.tables import Problem, Refused, Row, stream_table
+from surveys.answer_rules import check_complete
 from surveys.campaigns import OBJECT_TYPE, campaign_definition, get_campaign
-from surveys.invitations import create_invitations
+from surveys.imported_responses import ImportedResponse, insert_imported_responses
+from surveys.invitations import office_for
+from surveys.models import Campaign, Response
 from surveys.questionnaire import SurveyDefinition
-from surveys.rosters import REQUIRED_COLUMNS, ROSTER_COLUMNS, RowCheck, check_rows
+from surveys.rosters import REQUIRED_COLUMNS, ROSTER_COLUMNS, RosterEntry, RowCheck, RowChecker
 
 # Codes of a multiple-choice answer are separated by semicolons in one cell.
 CODE_SEPARATOR = ";"
+#: Rows checked and stored at a time: bounds what an import of any length holds in memory.
+BATCH = 5_000
+#: A file refused with this many problems is not read further (the message names the first few).
+MAX_PROBLEMS = 1_000
 MSG_NO_QUESTION_COLUMN = N_(
     "The file has no question column; give at least one of these columns: %(columns)s."
 )
@@ -82,13 +89,11 @@ def _answers(row: RowCheck, definition: SurveyDefinition) -> dict[str, Any] | No
             formdata[question.key] = [code.strip() for code in cell.split(CODE_SEPARATOR)]
         else:
             formdata[question.key] = [cell]
-    errors = validate_complete(definition, formdata, require=False)
+    # One pass: the same cleaned answers as clean_complete once validate_complete found nothing.
+    cleaned, errors = check_complete(definition, formdata, require=False)
     for key, (message, params) in errors.items():
         row.bad(key, message, **params)
-    if errors:
-        return None
-    cleaned, _ = clean_complete(definition, formdata, require=False)
-    return cleaned
+    return None if errors else cleaned
 
 
 def _check_question_columns(
@@ -115,18 +120,22 @@ def import_responses(
     The same checks as rosters (unknown columns, each bad cell by line and column, e-mails unique
     in the campaign) and as the answering pages (codes, conditions), except that no question is
     required: a missing column or an empty cell is a skipped question (see the module's
-    docstring). Audited with the number of responses; the rows themselves are not linked to
-    anyone in the trail.
+    docstring). The file is read and stored BATCH rows at a time, with no limit on its length;
+    after the first bad row nothing more is stored, the rest is only checked, and the import is
+    refused whole (the caller's transaction rolls back). Audited with the number of responses;
+    the rows themselves are not linked to anyone in the trail.
     """
     campaign = get_campaign(session, campaign_id)
     if campaign.state == "draft":
         raise InputError(
             N_("Open the campaign before importing responses: it fixes the questions.")
         )
+    if campaign.state == "closed":
+        raise InputError(N_("The campaign is closed; no one can be invited to it any more."))
     definition = campaign_definition(campaign)
-    optional = [c for c in ROSTER_COLUMNS[campaign.survey_key] if c not in REQUIRED_COLUMNS]
+    optional = [c for c in ROSTER_COLUMNS[definition.asks] if c not in REQUIRED_COLUMNS]
     required = (*REQUIRED_COLUMNS, "submitted_at")
-    table = read_table(data, required, [*optional, *_keys(definition)], source=source)
+    table = stream_table(data, required, [*optional, *_keys(definition)], source=source)
     _check_question_columns(table.columns, _keys(definition), source)
 
     def extra(row: RowCheck) -> ImportedAnswers | None:
@@ -136,31 +145,59 @@ def import_responses(
             return None
         return ImportedAnswers(submitted_at, answers)
 
-    checked = check_rows(session, campaign.id, campaign.survey_key, table, extra, source=source)
-    entries = [entry for entry, _ in checked]
-    invitations = create_invitations(session, campaign, entries, source="import")
-    for invitation, (entry, imported) in zip(invitations, checked, strict=True):
-        try:
-            submit_response(
-                session,
-                invitation,
-                definition,
-                imported.answers,
-                imported.submitted_at,
-                global_south_flag,
-            )
-        except AlreadyAnswered:
-            message = N_("This office has already answered the survey.")
-            raise Refused([Problem(message, {}, entry.line, "organisation")], source) from None
+    checker = RowChecker(session, campaign.id, definition.asks, extra)
+    offices = _AnsweredOffices(session, campaign)
+    count = 0
+    for rows in _batches(table.rows):
+        checked = checker.check(rows)
+        if checker.problems or table.problems:
+            if len(checker.problems) + len(table.problems) >= MAX_PROBLEMS:
+                break
+            continue  # nothing more is stored; the rest of the file is only checked
+        batch = offices.place(checked, checker.problems)
+        if not checker.problems:
+            insert_imported_responses(session, campaign, definition, batch, global_south_flag)
+            count += len(batch)
+    problems = sorted([*table.problems, *checker.problems], key=lambda p: p.line or 0)
+    if problems:
+        raise Refused(problems, source)
+    table.finish()
     audit.record(
-        session,
-        actor,
-        "surveys.responses_imported",
-        OBJECT_TYPE,
-        campaign.id,
-        responses=len(invitations),
+        session, actor, "surveys.responses_imported", OBJECT_TYPE, campaign.id, responses=count
     )
-    return len(invitations)
+    return count
+
+
+class _AnsweredOffices:
+    """The partner survey's rule of one response per office, across the campaign and the file."""
+
+    def __init__(self, session: Session, campaign: Campaign) -> None:
+        self.session, self.partner = session, campaign.survey_key == "partner"
+        answered = select(Response.office_id).where(
+            Response.campaign_id == campaign.id, Response.office_id.is_not(None)
+        )
+        self.answered = set(session.scalars(answered)) if self.partner else set()
+
+    def place(
+        self, checked: list[tuple[RosterEntry, ImportedAnswers]], problems: list[Problem]
+    ) -> list[ImportedResponse]:
+        batch = []
+        for entry, imported in checked:
+            office_id = office_for(self.session, entry).id if self.partner else None
+            if office_id is not None and office_id in self.answered:
+                message = N_("This office has already answered the survey.")
+                problems.append(Problem(message, {}, entry.line, "organisation"))
+            elif office_id is not None:
+                self.answered.add(office_id)
+            batch.append(
+                ImportedResponse(entry, office_id, imported.submitted_at, imported.answers)
+            )
+        return batch
+
+
+def _batches(rows: Iterator[Row]) -> Iterator[list[Row]]:
+    while batch := list(itertools.islice(rows, BATCH)):
+        yield batch
 
 
 def _keys(definition: SurveyDefinition) -> list[str]:

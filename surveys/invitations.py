@@ -15,7 +15,7 @@ from portal.auth import accounts
 from portal.errors import InputError
 from portal.markers import N_
 from portal.models import Office, Organisation, User
-from surveys.campaigns import OBJECT_TYPE, accepts_answers, get_campaign
+from surveys.campaigns import OBJECT_TYPE, accepts_answers, campaign_definition, get_campaign
 from surveys.models import Campaign, Invitation, InvitationLink
 from surveys.rosters import RosterEntry, read_roster
 
@@ -26,7 +26,7 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def _office_for(session: Session, entry: RosterEntry) -> Office:
+def office_for(session: Session, entry: RosterEntry) -> Office:
     """The partner office a roster row names, added to the organisation if it has none yet."""
     org = session.get(Organisation, entry.organisation_id) if entry.organisation_id else None
     if org is None or entry.office_type is None:
@@ -68,7 +68,7 @@ def create_invitations(
             assignment_end=entry.assignment_end,
         )
         if campaign.survey_key == "partner":
-            invitation.office_id = _office_for(session, entry).id
+            invitation.office_id = office_for(session, entry).id
         session.add(invitation)
         invitations.append(invitation)
     session.flush()
@@ -141,7 +141,8 @@ def import_roster(
     No link is issued yet: links are made when the invitations are mailed or written to a file.
     """
     campaign = get_campaign(session, campaign_id)
-    entries = read_roster(session, campaign.id, campaign.survey_key, data, source=source)
+    audience = campaign_definition(campaign).asks
+    entries = read_roster(session, campaign.id, audience, data, source=source)
     created = create_invitations(session, campaign, entries)
     audit.record(
         session,

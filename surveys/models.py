@@ -66,7 +66,6 @@ class Campaign(Base):
 
     __tablename__ = "survey_campaign"
     __table_args__ = (
-        CheckConstraint(_in("survey_key", SURVEY_KEYS), name="survey_known"),
         CheckConstraint(_in("state", CAMPAIGN_STATES), name="state_known"),
         CheckConstraint("year BETWEEN 2000 AND 2100", name="year_plausible"),
         CheckConstraint(

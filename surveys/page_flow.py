@@ -55,12 +55,20 @@ def visible_questions(
     return [q for q in page.questions if is_visible(q, context)]
 
 
+def asked_questions(
+    definition: SurveyDefinition, page_index: int, answers: Mapping[str, Answer]
+) -> list[Question]:
+    """The page's questions put to the respondent: the visible ones but those the roster
+    answers (`fixed`, see surveys.roster_answers)."""
+    return [q for q in visible_questions(definition, page_index, answers) if not q.fixed]
+
+
 def next_page_index(
     definition: SurveyDefinition, page_index: int, answers: Mapping[str, Answer]
 ) -> int | None:
     """The next page with a question to show, or None after the last one (page 0 always shows)."""
     for index in range(page_index + 1, len(definition.pages)):
-        if visible_questions(definition, index, answers):
+        if asked_questions(definition, index, answers):
             return index
     return None
 
@@ -70,7 +78,7 @@ def previous_page_index(
 ) -> int | None:
     """The previous page with a question to show, or None before the first one."""
     for index in range(min(page_index, len(definition.pages)) - 1, -1, -1):
-        if visible_questions(definition, index, answers):
+        if asked_questions(definition, index, answers):
             return index
     return None
 

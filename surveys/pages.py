@@ -9,9 +9,10 @@ from typing import Any
 from flask_babel import gettext
 from markupsafe import Markup, escape
 
+from portal.typography import french_spacing
 from surveys.answer_rules import is_required
 from surveys.answering import is_last_page
-from surveys.page_flow import previous_page_index, progress, visible_questions
+from surveys.page_flow import asked_questions, previous_page_index, progress
 from surveys.questionnaire import FieldError, Question, SurveyDefinition, text_for
 
 
@@ -37,10 +38,13 @@ class Text:
 
 
 def localised(mapping: Mapping[str, str], locale: str) -> Text:
-    """The text as `text_for` chooses it, marked with its language when it is not the locale's."""
+    """The text as `text_for` chooses it, marked with its language when it is not the locale's;
+    a French text with its typographic spaces."""
     text = text_for(mapping, locale)
     language = locale.replace("-", "_").split("_", 1)[0].lower()
-    return Text(text) if not text or mapping.get(language) == text else Text(text, "en")
+    if text and mapping.get(language) != text:
+        return Text(text, "en")
+    return Text(french_spacing(text) if language == "fr" else text)
 
 
 @dataclass(frozen=True)
@@ -135,7 +139,7 @@ def page_view(
     """The page's shown questions (chosen from the saved answers of earlier pages), filled with
     `values` (what was submitted, or the saved answers) and the error of each."""
     page = definition.pages[page_index]
-    shown = visible_questions(definition, page_index, saved)
+    shown = asked_questions(definition, page_index, saved)
     number, total = progress(definition, page_index)
     return PageView(
         title=localised(page.title, locale),

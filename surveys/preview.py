@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from surveys.answer_rules import merge_page, validate_complete, validate_page
-from surveys.page_flow import next_page_index, previous_page_index, visible_questions
+from surveys.page_flow import asked_questions, next_page_index, previous_page_index
 from surveys.questionnaire import FieldError, SurveyDefinition
 
 ACTIONS = ("next", "back", "submit", "language", "restart")
@@ -39,7 +39,7 @@ def shown_page(definition: SurveyDefinition, requested: int, answers: Mapping[st
     """The requested page if it has a question to show with these answers, else the next (or
     previous) page that has one."""
     page = min(max(requested, 0), len(definition.pages) - 1)
-    if visible_questions(definition, page, answers):
+    if asked_questions(definition, page, answers):
         return page
     following = next_page_index(definition, page, answers)
     if following is not None:

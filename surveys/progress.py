@@ -9,13 +9,15 @@ from typing import Any
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
+from surveys.campaigns import campaign_definition
 from surveys.models import Campaign, Invitation, Response
 
 # Groups shown on the progress page, by survey: office type for partners; category, gender and
 # modality for volunteers.
-PROGRESS_GROUPS: Mapping[str, tuple[str, ...]] = {
+PROGRESS_GROUPS: Mapping[str, tuple[str, ...]] = {  # by audience (SurveyDefinition.asks)
     "partner": ("office_type",),
-    "volunteer_exit": ("category", "gender", "modality"),
+    "volunteer": ("category", "gender", "modality"),
+    "general": (),
 }
 
 
@@ -65,7 +67,7 @@ def campaign_progress(session: Session, campaign: Campaign) -> CampaignProgress:
         select(*_counts()).where(where)
     ).one()
     by_group: dict[str, list[GroupProgress]] = {}
-    for name in PROGRESS_GROUPS[campaign.survey_key]:
+    for name in PROGRESS_GROUPS[campaign_definition(campaign).asks]:
         column = getattr(Invitation, name)
         rows = session.execute(
             select(column, *_counts()[:4]).where(where).group_by(column).order_by(column)

@@ -13,6 +13,10 @@ UN_LANGUAGES = frozenset({"ar", "en", "es", "fr", "ru", "zh"})
 QUESTION_TYPES = ("likert5", "single", "multiple", "text", "number", "date", "note")
 CHOICE_TYPES = frozenset({"likert5", "single", "multiple"})
 NOTE_TYPE = "note"  # text shown on a page, never answered
+# Who a survey asks, which decides what its roster holds and what its responses keep: the two
+# shipped surveys have theirs; a survey imported under a new key says so (default: anyone).
+AUDIENCES = ("partner", "volunteer", "general")
+SHIPPED_AUDIENCES = {"partner": "partner", "volunteer_exit": "volunteer"}
 LIKERT_CODES = (
     "fully_agree",
     "somewhat_agree",
@@ -83,6 +87,10 @@ class Question:
     required_if: str | None = None
     required_message: dict[str, str] = field(default_factory=dict)
     default: str | None = None
+    # An answer from the roster (surveys.roster_answers): the attribute and how it is used.
+    roster: str | None = None
+    roster_use: str = "prefill"
+    fixed: bool = False  # answered from this respondent's roster: not shown (never stored)
 
     @property
     def codes(self) -> tuple[str, ...]:
@@ -107,6 +115,12 @@ class SurveyDefinition:
     thanks: dict[str, str] = field(default_factory=dict)
     # The languages every text has; empty: at least REQUIRED_LANGUAGES (imported forms may differ).
     languages: tuple[str, ...] = ()
+    audience: str | None = None  # only for a new survey key (the shipped ones have theirs)
+
+    @property
+    def asks(self) -> str:
+        """The survey's audience: partner, volunteer or general."""
+        return SHIPPED_AUDIENCES.get(self.key) or self.audience or "general"
 
     @property
     def questions(self) -> tuple[Question, ...]:

@@ -25,13 +25,14 @@ YES_NO_ATTRIBUTES = frozenset(
     column.key for column in Response.__table__.columns if isinstance(column.type, Boolean)
 )
 
-ATTRIBUTES: Mapping[str, tuple[tuple[str, Any], ...]] = {
+ATTRIBUTES: Mapping[str, tuple[tuple[str, Any], ...]] = {  # by audience (SurveyDefinition.asks)
+    "general": (),
     "partner": (
         ("organisation", lazy_gettext("Organisation")),
         ("office_type", lazy_gettext("Office type")),
         ("duty_station", lazy_gettext("Duty station")),
     ),
-    "volunteer_exit": (
+    "volunteer": (
         ("gender", lazy_gettext("Gender")),
         ("category", lazy_gettext("Category")),
         ("modality", lazy_gettext("Modality")),
@@ -69,7 +70,7 @@ def columns_for(
             Column("submitted_on", str(lazy_gettext("Submitted on"))),
             Column("reporting_year", str(lazy_gettext("Reporting year"))),
         ]
-        fixed += [Column(key, str(label)) for key, label in ATTRIBUTES[campaign.survey_key]]
+        fixed += [Column(key, str(label)) for key, label in ATTRIBUTES[definition.asks]]
         suffix = str(lazy_gettext("(label)"))
         # Last: the formats are only ever extended, earlier columns keep their places.
         version = Column(VERSION_COLUMN, str(lazy_gettext("Survey version")))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -16,7 +16,7 @@ from portal.errors import InputError
 from portal.i18n import LANGUAGES
 from portal.markers import N_
 from portal.models import Organisation
-from portal.tables import Problem, Refused, Table, read_table
+from portal.tables import Problem, Refused, Row, Table, read_table
 from surveys.models import CATEGORIES, GENDERS, MODALITIES, OFFICE_TYPES, Invitation
 
 COMMON_COLUMNS = ("email", "name", "language")
@@ -35,10 +35,13 @@ VOLUNTEER_COLUMNS = (
     "assignment_end",
 )
 PARTNER_COLUMNS = (*COMMON_COLUMNS, "organisation", "office_type", "duty_station")
+# By audience (`SurveyDefinition.asks`): a survey of anyone needs only the contact and language.
 ROSTER_COLUMNS: Mapping[str, tuple[str, ...]] = {
     "partner": PARTNER_COLUMNS,
-    "volunteer_exit": VOLUNTEER_COLUMNS,
+    "volunteer": VOLUNTEER_COLUMNS,
+    "general": COMMON_COLUMNS,
 }
+ORGANISATION_COLUMNS = {"partner": "organisation", "volunteer": "host_entity"}
 REQUIRED_COLUMNS = ("email",)
 MIN_AGE, MAX_AGE = 15, 100
 
@@ -162,23 +165,23 @@ def _organisation_ids(session: Session) -> dict[str, int]:
     }
 
 
-def _entry(row: RowCheck, survey_key: str, organisations: Mapping[str, int]) -> RosterEntry | None:
+def _entry(row: RowCheck, audience: str, organisations: Mapping[str, int]) -> RosterEntry | None:
     before = len(row.problems)
     entry = RosterEntry(line=row.line, email=row.email() or "", name=row.text("name"))
     entry.locale = row.choice("language", tuple(LANGUAGES))
     entry.duty_station = row.country("duty_station")
-    org_column = "organisation" if survey_key == "partner" else "host_entity"
-    code = row.cells.get(org_column, "")
+    org_column = ORGANISATION_COLUMNS.get(audience, "")
+    code = row.cells.get(org_column, "") if org_column else ""
     if code:
         entry.organisation_id = organisations.get(code.upper())
         if entry.organisation_id is None:
             row.bad(org_column, N_("%(value)s is not a known organisation code."), value=code[:40])
-    if survey_key == "partner":
+    if audience == "partner":
         row.required("organisation")
         entry.office_type = row.choice("office_type", OFFICE_TYPES)
         if row.required("office_type") and entry.office_type in ("regional", "country"):
             row.required("duty_station")
-    else:
+    elif audience == "volunteer":
         entry.gender = row.choice("gender", GENDERS)
         entry.category = row.choice("category", CATEGORIES)
         entry.modality = row.choice("modality", MODALITIES)
@@ -194,10 +197,61 @@ def _entry(row: RowCheck, survey_key: str, organisations: Mapping[str, int]) -> 
     return entry if len(row.problems) == before else None
 
 
+class RowChecker:
+    """Checks rows batch by batch, remembering what the file has used so far: e-mails must be
+    unique in the file and new to the campaign. Each bad cell adds to `problems`."""
+
+    def __init__(
+        self,
+        session: Session,
+        campaign_id: int,
+        audience: str,
+        extra: Callable[[RowCheck], Any] | None = None,
+    ) -> None:
+        self.audience, self.read_extra = audience, extra
+        self.organisations = _organisation_ids(session)
+        self.invited = set(
+            session.scalars(
+                select(Invitation.contact_email).where(
+                    Invitation.campaign_id == campaign_id, Invitation.contact_email.is_not(None)
+                )
+            )
+        )
+        self.problems: list[Problem] = []
+        self.first_line: dict[str, int] = {}
+
+    def check(self, rows: Iterable[Row]) -> list[tuple[RosterEntry, Any]]:
+        """The good rows of `rows` as RosterEntry (and what `extra` reads from each)."""
+        checked: list[tuple[RosterEntry, Any]] = []
+        for table_row in rows:
+            line = table_row.line
+            before = len(self.problems)
+            row = RowCheck(line, table_row.cells, self.problems)
+            entry = _entry(row, self.audience, self.organisations)
+            more = self.read_extra(row) if self.read_extra is not None else None
+            if entry is None or not entry.email:
+                continue
+            if entry.email in self.first_line:
+                row.bad(
+                    "email",
+                    N_("%(email)s is already on line %(other)s."),
+                    email=entry.email,
+                    other=self.first_line[entry.email],
+                )
+            elif entry.email in self.invited:
+                row.bad(
+                    "email", N_("%(email)s is already invited to this campaign."), email=entry.email
+                )
+            self.first_line.setdefault(entry.email, line)
+            if len(self.problems) == before:
+                checked.append((entry, more))
+        return checked
+
+
 def check_rows(
     session: Session,
     campaign_id: int,
-    survey_key: str,
+    audience: str,
     table: Table,
     extra: Callable[[RowCheck], Any] | None = None,
     *,
@@ -205,54 +259,25 @@ def check_rows(
 ) -> list[tuple[RosterEntry, Any]]:
     """Every row as a RosterEntry (and what `extra` reads from it), or Refused naming each
     bad cell; e-mails must be unique in the file and new to the campaign."""
-    organisations = _organisation_ids(session)
-    invited = set(
-        session.scalars(
-            select(Invitation.contact_email).where(
-                Invitation.campaign_id == campaign_id, Invitation.contact_email.is_not(None)
-            )
-        )
-    )
-    problems: list[Problem] = []
-    first_line: dict[str, int] = {}
-    checked: list[tuple[RosterEntry, Any]] = []
-    for table_row in table.rows:
-        line = table_row.line
-        row = RowCheck(line, table_row.cells, problems)
-        entry = _entry(row, survey_key, organisations)
-        more = extra(row) if extra is not None else None
-        if entry is None or not entry.email:
-            continue
-        if entry.email in first_line:
-            row.bad(
-                "email",
-                N_("%(email)s is already on line %(other)s."),
-                email=entry.email,
-                other=first_line[entry.email],
-            )
-        elif entry.email in invited:
-            row.bad(
-                "email", N_("%(email)s is already invited to this campaign."), email=entry.email
-            )
-        first_line.setdefault(entry.email, line)
-        checked.append((entry, more))
-    if problems:
-        raise Refused(problems, source)
+    checker = RowChecker(session, campaign_id, audience, extra)
+    checked = checker.check(table.rows)
+    if checker.problems:
+        raise Refused(checker.problems, source)
     return checked
 
 
 def read_roster(
     session: Session,
     campaign_id: int,
-    survey_key: str,
+    audience: str,
     data: bytes,
     *,
     source: str | None = None,
 ) -> list[RosterEntry]:
     """A roster file checked in full: one entry per row, or Refused (naming `source`, the file)."""
-    columns = ROSTER_COLUMNS[survey_key]
+    columns = ROSTER_COLUMNS[audience]
     table = read_table(data, REQUIRED_COLUMNS, _optional(columns), source=source)
-    checked = check_rows(session, campaign_id, survey_key, table, source=source)
+    checked = check_rows(session, campaign_id, audience, table, source=source)
     return [entry for entry, _ in checked]
 
 

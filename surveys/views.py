@@ -31,7 +31,7 @@ from portal.limits import count_failure, failures_exceeded, limiter, token_limit
 from portal.models import User
 from surveys import answering, invitations, office_surveys, page_cache, pages
 from surveys.campaigns import campaign_definition, get_campaign
-from surveys.forms import GROUP_LABELS, STATE_LABELS, SURVEY_LABELS, VALUE_LABELS, PageForm
+from surveys.forms import GROUP_LABELS, STATE_LABELS, VALUE_LABELS, PageForm
 from surveys.models import Campaign, Invitation
 from surveys.permissions import (
     can_answer_for_office,
@@ -39,6 +39,8 @@ from surveys.permissions import (
     can_continue_invitation,
 )
 from surveys.questionnaire import SurveyDefinition
+from surveys.roster_answers import for_respondent, roster_values
+from surveys.survey_keys import SurveyNames
 
 bp = Blueprint("surveys", __name__)
 
@@ -52,7 +54,7 @@ def acting_user() -> User:
 @bp.context_processor
 def _labels() -> dict[str, Any]:
     return {
-        "survey_labels": SURVEY_LABELS,
+        "survey_labels": SurveyNames(db_session()),
         "state_labels": STATE_LABELS,
         "group_labels": GROUP_LABELS,
         "value_labels": VALUE_LABELS,
@@ -93,7 +95,8 @@ def _bound_invitation() -> tuple[Invitation, SurveyDefinition]:
     if not can_continue_invitation(current_user, bound.get("user")):
         abort(403)
     _refusal(invitations.link_state(invitation, utcnow()))
-    return invitation, campaign_definition(invitation.campaign)
+    definition = campaign_definition(invitation.campaign)
+    return invitation, for_respondent(definition, roster_values(invitation))
 
 
 def _render_page(
@@ -104,7 +107,7 @@ def _render_page(
     errors: dict[str, Any],
     notice: str | None = None,
 ) -> str:
-    saved = answering.saved_answers(invitation)
+    saved = answering.saved_answers(invitation, definition)
     locale = current_language()
     view = pages.page_view(definition, page_index, saved, values, errors, locale)
     content_hash = invitation.campaign.definition_version.content_hash
@@ -142,7 +145,7 @@ def answer() -> str:
     invitation, definition = _bound_invitation()
     answering.mark_opened(db_session(), invitation, utcnow())
     page_index = answering.resume_page(definition, invitation)
-    values = answering.form_values(answering.saved_answers(invitation))
+    values = answering.form_values(answering.saved_answers(invitation, definition))
     return _render_page(invitation, definition, page_index, values, {})
 
 
@@ -196,7 +199,7 @@ def _after_post(
         return _done_page(invitation.campaign_id)
     if result.errors and result.saved:
         # This page was kept; an earlier one lacks an answer: show that page with its errors.
-        values = answering.form_values(answering.saved_answers(invitation))
+        values = answering.form_values(answering.saved_answers(invitation, definition))
         next_page = result.next_page if result.next_page is not None else result.page_index
         return _render_page(invitation, definition, next_page, values, result.errors)
     if result.errors:

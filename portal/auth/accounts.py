@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
 from portal.audit import record
+from portal.collation import sorted_by_name
 from portal.countries import is_country
 from portal.db import utcnow
 from portal.errors import InputError
@@ -52,7 +53,8 @@ def hash_password(password: str, hash_method: str) -> str:
 
 
 def all_organisations(session: Session) -> list[Organisation]:
-    return list(session.scalars(select(Organisation).order_by(Organisation.name)))
+    """Every organisation, in the alphabetical order of its name."""
+    return sorted_by_name(session.scalars(select(Organisation)), lambda org: org.name)
 
 
 def organisation_by_code(session: Session, code: str) -> Organisation:

@@ -1,4 +1,4 @@
-"""`flask results ...`: export a year's results, import targets and staff-entered values."""
+"""`flask results ...`: export a year's results or its report, import targets and staff values."""
 
 from __future__ import annotations
 
@@ -11,10 +11,12 @@ from flask.cli import AppGroup
 from portal.cli import command_transaction
 from portal.db import utcnow
 from portal.i18n import LANGUAGES
-from portal.results import exports, targets
+from portal.results import annex_pdf, exports, targets
 from portal.results.reporting import parse_year, reporting_config, year_results
 
-results_cli = AppGroup("results", help="Results indicators: export, targets and staff values.")
+results_cli = AppGroup(
+    "results", help="Results indicators: export, printable report, targets and staff values."
+)
 
 
 def _file(path: str) -> bytes:
@@ -22,6 +24,13 @@ def _file(path: str) -> bytes:
         return Path(path).read_bytes()
     except OSError as error:
         raise click.ClickException(f"cannot read {path}: {error.strerror}") from None
+
+
+def _write(path: str, data: bytes) -> None:
+    try:
+        Path(path).write_bytes(data)
+    except OSError as error:
+        raise click.ClickException(f"cannot write {path}: {error.strerror}") from None
 
 
 @results_cli.command("export")
@@ -34,12 +43,21 @@ def export(year_text: str, fmt: str, out: str, lang: str) -> None:
     with command_transaction() as session:
         year = parse_year(year_text)
         payload = year_results(session, year, reporting_config(current_app, lang))
-    data = exports.export(payload, fmt)
-    try:
-        Path(out).write_bytes(data)
-    except OSError as error:
-        raise click.ClickException(f"cannot write {out}: {error.strerror}") from None
+    _write(out, exports.export(payload, fmt))
     click.echo(f"{len(payload['indicators'])} indicators of {year} written to {out}")
+
+
+@results_cli.command("report")
+@click.option("--year", "year_text", required=True, help="reporting year, e.g. 2025")
+@click.option("--out", required=True, type=click.Path(dir_okay=False, writable=True))
+@click.option("--lang", type=click.Choice(sorted(LANGUAGES)), default="en", show_default=True)
+def report(year_text: str, out: str, lang: str) -> None:
+    """Write the year's printable report (the annex of the results framework) as PDF."""
+    with command_transaction() as session:
+        year = parse_year(year_text)
+        payload = year_results(session, year, reporting_config(current_app, lang))
+    _write(out, annex_pdf.annex_pdf(payload, lang))
+    click.echo(f"report of {year} ({lang}) written to {out}")
 
 
 @results_cli.command("targets-import")

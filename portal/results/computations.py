@@ -216,15 +216,14 @@ def origin_groups(
 
 
 def reporting_year(campaign_year: int, submitted_at: date | datetime | None, survey: str) -> int:
-    """The year a response counts for: the campaign's for the partner survey, else its date's.
+    """The year a response counts for: its date's for the exit questionnaire (volunteers leave all
+    year round), the campaign's for every other survey (the partner survey, imported ones).
 
-    `survey` is a survey key (`partner`, `volunteer_exit`) or an indicator source
+    `survey` is a survey key (`partner`, `volunteer_exit`, …) or an indicator source
     (`partner_survey`). An aware timestamp is taken in UTC, the zone timestamps are stored in.
     """
-    if survey in ("partner", "partner_survey"):
-        return campaign_year
     if survey != "volunteer_exit":
-        raise ValueError(f"unknown survey {survey!r}")
+        return campaign_year
     if submitted_at is None:
         raise ValueError("an exit questionnaire response needs its submission date")
     if isinstance(submitted_at, datetime) and submitted_at.tzinfo is not None:

@@ -74,3 +74,14 @@ def organisation_results(
             partner_figure(indicator, figure, organisation_id, config.suppress_below, config.locale)
         )
     return {"year": year, "suppress_below": config.suppress_below, "indicators": results}
+
+
+def organisation_period(
+    session: Session, organisation_id: int, year: int, config: ReportingConfig
+) -> dict[int, PartnerResults]:
+    """The organisation's headline figures of every year of `year`'s framework up to `year`."""
+    framework, _beyond = year_framework(year)
+    return {
+        each: organisation_results(session, organisation_id, each, config)
+        for each in range(framework.start_year, year + 1)
+    }

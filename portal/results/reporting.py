@@ -52,6 +52,7 @@ __all__ = [
     "indicator_trend",
     "load_targets",
     "parse_year",
+    "period_results",
     "reporting_config",
     "reporting_years",
     "year_results",
@@ -194,4 +195,12 @@ def indicator_trend(
         "direction": latest.direction,
         "points": points,
         "history": [historical(f, config.locale) for f in history() if f.indicator == code],
+    }
+
+
+def period_results(session: Session, year: int, config: ReportingConfig) -> dict[int, YearResults]:
+    """The payload of every year from the start of `year`'s framework up to `year` (its trend)."""
+    framework, _beyond = year_framework(year)
+    return {
+        each: year_results(session, each, config) for each in range(framework.start_year, year + 1)
     }

@@ -22,8 +22,8 @@ from flask_login import current_user
 from portal.auth.enforce import require
 from portal.db import db_session, utcnow
 from portal.errors import InputError
-from portal.i18n import current_language
-from portal.results import exports, presentation, targets
+from portal.i18n import RTL_LANGUAGES, current_language
+from portal.results import annex_pdf, exports, glance, presentation, targets
 from portal.results.forms import ImportForm, target_form, value_form
 from portal.results.labels import SOURCE_LABELS, UNIT_LABELS, breakdown_label
 from portal.results.permissions import can_enter_results, can_view_results
@@ -34,6 +34,7 @@ from portal.results.reporting import (
     frameworks,
     indicator_trend,
     parse_year,
+    period_results,
     reporting_config,
     reporting_years,
     year_results,
@@ -65,16 +66,32 @@ def year_choices() -> list[int]:
 @require(can_view_results)
 def dashboard() -> str:
     year = selected_year()
-    payload = year_results(db_session(), year, _config())
+    by_year = period_results(db_session(), year, _config())
+    payload = by_year[year]
     framework = next(f for f in frameworks() if f.key == payload["framework"])
-    entries = {entry["code"]: entry for entry in payload["indicators"]}
     return render_template(
         "results/dashboard.html",
         payload=payload,
         framework=framework,
-        entries=entries,
+        entries={entry["code"]: entry for entry in payload["indicators"]},
+        tiles=glance.matrix_tiles(by_year, year, current_language() in RTL_LANGUAGES),
+        status_counts=glance.status_counts(payload),
         years=year_choices(),
         tolerance_text=format_percent(current_app.config["PORTAL_RATING_TOLERANCE"], "#,##0.#%"),
+    )
+
+
+@bp.get("/report.pdf")
+@require(can_view_results)
+def report() -> Response:
+    """The year's results as a printable annex, in the page's language."""
+    payload = year_results(db_session(), selected_year(), _config())
+    locale = current_language()
+    filename = annex_pdf.annex_filename(payload, locale)
+    return Response(
+        annex_pdf.annex_pdf(payload, locale),
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f"attachment; filename={filename}"},
     )
 
 

@@ -7,12 +7,14 @@ import json
 import os
 import threading
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
 if TYPE_CHECKING:
+    from flask import Flask
     from playwright.sync_api import Browser, Page
 
 BROWSER_DIR = Path(__file__).resolve().parent
@@ -91,9 +93,17 @@ class _LateBoundApp:
         return self.app(environ, start_response)
 
 
+@dataclass(frozen=True)
+class LivePortal:
+    """The served portal: its URL, and the app itself for tests that read its URL map or data."""
+
+    url: str
+    app: Flask
+
+
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The portal with the demo data, served on 127.0.0.1 for the whole session; yields its URL."""
+def live_portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LivePortal]:
+    """The portal with the demo data, served on 127.0.0.1 for the whole session."""
     from werkzeug.serving import WSGIRequestHandler, make_server
 
     from portal import create_app
@@ -129,13 +139,19 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         thread = threading.Thread(target=server.serve_forever, name="live-portal", daemon=True)
         thread.start()
         try:
-            yield url
+            yield LivePortal(url, app)
         finally:
             server.shutdown()
             thread.join(timeout=10)
     finally:
         # Also when the app fails to build: an unclosed socket would surface as a warning (error).
         server.server_close()
+
+
+@pytest.fixture(scope="session")
+def live_server(live_portal: LivePortal) -> str:
+    """The served portal's URL."""
+    return live_portal.url
 
 
 @pytest.fixture(scope="session")

@@ -129,9 +129,15 @@ def test_ministry_contributor_shares_a_product_that_staff_publish(
     contributor.select_option("#product_type", "policy_brief")
     contributor.select_option("#language", "es")
     contributor.fill("#publication_date", "2025-03-10")
-    contributor.select_option("#countries", ["ECU"])
-    contributor.check("#sdgs-3")  # goal 4, quality education
-    contributor.check("#sdgs-7")  # goal 8, decent work
+    # Countries and goals through the searchable multi-select: type, Enter takes the first match.
+    for field, query in (
+        ("#countries", "Ecuador"),
+        ("#sdgs", "Educación de calidad"),  # goal 4
+        ("#sdgs", "Trabajo decente"),  # goal 8
+    ):
+        contributor.fill(field, "")
+        contributor.locator(field).press_sequentially(query)
+        contributor.locator(field).press("Enter")
     contributor.set_input_files("#file", str(pdf))
     contributor.locator("button[name=action][value=submit]").click()
     contributor.wait_for_url(re.compile(r"/knowledge/\d+$"))

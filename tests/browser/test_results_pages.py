@@ -1,5 +1,6 @@
-"""The results pages in a real browser: dashboard and indicator page, English and Chinese, charts,
-axe-core, phone and desktop widths, screenshots for docs/screenshots/."""
+"""The results pages in a real browser: dashboard (English, Arabic, Chinese) and indicator page
+(English, Chinese), charts, axe-core, phone and desktop widths, screenshots for docs/screenshots/.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ if TYPE_CHECKING:
     from playwright.sync_api import Page
 
 LANGUAGES = ["en", "zh"]
+DASHBOARD_LANGUAGES = ["en", "ar", "zh"]
 WIDTHS = [1280, 360]
 YEAR = 2025  # the demo's last complete year, inside the 2022-2025 framework
 
@@ -43,8 +45,8 @@ def _check_page(page: Page, axe_check: AxeCheck) -> None:
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-@pytest.mark.parametrize("lang", LANGUAGES)
-def test_results_matrix_shows_every_indicator_with_a_rating(
+@pytest.mark.parametrize("lang", DASHBOARD_LANGUAGES)
+def test_results_matrix_shows_every_indicator_at_a_glance(
     live_server: str,
     new_page: NewPage,
     log_in: LogIn,
@@ -59,11 +61,29 @@ def test_results_matrix_shows_every_indicator_with_a_rating(
     _open(page, f"{live_server}/results/?year={YEAR}", lang)
 
     assert str(YEAR) in page.locator("main h1").inner_text()
-    assert page.locator("main table").count() == 3
+    tiles = page.locator("main .glance-tile")
+    assert tiles.count() == 18
+    assert page.locator("main .glance-tile .badge .badge__text").count() == 18
+    assert page.locator("main .glance-tile svg.chart-target").count() == 18
+    assert page.locator("main .glance-tile svg.chart-sparkline").count() == 18
+    # Every chart is described by a table that is there, with its caption.
+    described = page.eval_on_selector_all(
+        "main svg.chart[aria-describedby]",
+        "charts => charts.map(c => !!document.getElementById(c.getAttribute('aria-describedby'))"
+        " && !!document.getElementById(c.getAttribute('aria-describedby')).caption)",
+    )
+    assert len(described) == 36 and all(described)
+    # The annex-like tables follow, one per outcome, with the same 18 rows.
+    assert page.locator("main table:not(.glance-table)").count() == 3
     assert page.locator("main tbody th[scope=row] a").count() == 18
-    assert page.locator("main .badge .badge__text").count() == 18
+    assert page.locator("main a[href*='/results/report.pdf']").count() == 1
     if lang == "zh":
         assert "对联合国志愿人员表示满意的联合国合作伙伴百分比" in page.locator("main").inner_text()
+    if lang == "ar":
+        assert page.evaluate("() => document.documentElement.dir") == "rtl"
+    for index in range(tiles.count()):
+        box = tiles.nth(index).bounding_box() or {}
+        assert box.get("x", -1) >= 0 and box["x"] + box["width"] <= width
     _check_page(page, axe_check)
     screenshot(page, f"results-dashboard-{lang}-{width}")
 
@@ -128,6 +148,8 @@ def test_partner_view_has_no_axe_violation(
 
     page.goto(f"{live_server}/results/partner?year={YEAR}")
 
-    assert page.locator("main table tbody tr").count() == 2
+    assert page.locator("main .glance-tile").count() == 2
+    assert page.locator("main .glance-tile svg.chart-target").count() == 2
+    assert page.locator("main .glance-tile table caption").count() == 2
     _check_page(page, axe_check)
     screenshot(page, "results-partner-en-360")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from markupsafe import Markup, escape
 from whoosh import highlight as wh
@@ -35,22 +35,57 @@ class MarkFormatter(wh.Formatter):  # Whoosh is untyped: its classes are Any
         return f"{lead}{joined}{tail}"
 
 
+def _whole_words(tokens: Iterable[wh.Token]) -> Iterator[wh.Token]:
+    """One token per word position, spanning the whole word and matched when any of its forms
+    is: a Chinese dictionary sub-word ("志愿") marks the jieba word it lies in ("志愿人员"), never
+    half of it, and the two forms of a stemmed word give one mark."""
+    word = None
+    for token in tokens:
+        if word is not None and token.pos == word.pos:
+            word.startchar = min(word.startchar, token.startchar)
+            word.endchar = max(word.endchar, token.endchar)
+            word.matched = word.matched or token.matched
+            continue
+        if word is not None:
+            yield word
+        word = token.copy()  # the analyser reuses one Token object
+    if word is not None:
+        yield word
+
+
+def _joined(words: Iterable[wh.Token]) -> Iterator[wh.Token]:
+    """Matched words with nothing between them (Chinese has no spaces) as one mark."""
+    last = None
+    for word in words:
+        if last is not None and last.matched and word.matched and word.startchar == last.endchar:
+            last.endchar = word.endchar
+            continue
+        if last is not None:
+            yield last
+        last = word
+    if last is not None:
+        yield last
+
+
+def _marked(
+    text: str, language: str, termset: frozenset[str], fragmenter: wh.Fragmenter, top: int
+) -> str:
+    """Whoosh's highlight(), marking whole words (see _whole_words)."""
+    analyzer = analyzer_for(language_group(language))
+    tokens = analyzer(text, chars=True, positions=True, mode="index", removestops=False)
+    words = _joined(_whole_words(wh.set_matched_filter(tokens, termset)))
+    fragments = fragmenter.fragment_tokens(text, words)
+    best = wh.top_fragments(fragments, top, wh.BasicFragmentScorer(), wh.FIRST, minscore=1)
+    return str(MarkFormatter()(text, best))
+
+
 def highlighted(text: str, language: str, terms: Iterable[str], *, top: int = 2) -> Markup | None:
     """Fragments of ``text`` around the ``terms`` (analysed in ``language``), or ``None``."""
     termset = frozenset(terms)
     if not text or not termset:
         return None
     fragmenter = wh.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=_CONTEXT_CHARS)
-    marked = wh.highlight(
-        text,
-        termset,
-        analyzer_for(language_group(language)),
-        fragmenter,
-        MarkFormatter(),
-        top=top,
-        order=wh.FIRST,
-        mode="index",
-    )
+    marked = _marked(text, language, termset, fragmenter, top)
     # Markup: every piece was escaped by MarkFormatter; only our <mark> tags are raw.
     return Markup(marked) if marked else None  # noqa: S704
 
@@ -60,15 +95,7 @@ def whole_highlighted(text: str, language: str, terms: Iterable[str]) -> Markup:
     termset = frozenset(terms)
     if not text or not termset:
         return escape(text)
-    marked = wh.highlight(
-        text,
-        termset,
-        analyzer_for(language_group(language)),
-        wh.WholeFragmenter(),
-        MarkFormatter(),
-        top=1,
-        mode="index",
-    )
+    marked = _marked(text, language, termset, wh.WholeFragmenter(), 1)
     return Markup(marked) if marked else escape(text)  # noqa: S704
 
 

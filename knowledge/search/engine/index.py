@@ -12,12 +12,9 @@ from __future__ import annotations
 import json
 import logging
 import pickle
-import re
-import secrets
 import shutil
 import struct
 import threading
-import time
 import weakref
 import zlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -26,29 +23,38 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from whoosh import index as whoosh_index
-from whoosh.filedb.filestore import FileStorage
 from whoosh.index import FileIndex, LockError
 from whoosh.searching import Searcher
 
-from knowledge.search.engine.analysis import CHINESE, analyzer_for
-from knowledge.search.engine.docvalues import DocValues, SegmentValueCache
+from knowledge.search.engine.analysis import LANGUAGE_GROUPS, warm_up
+from knowledge.search.engine.building import storage, write_generation
+from knowledge.search.engine.docvalues import ReaderValues, ValueCache
+from knowledge.search.engine.generations import (
+    current_generation,
+    mark_version,
+    new_generation_name,
+    of_this_version,
+    point_to,
+    remove_generations,
+)
 from knowledge.search.engine.locks import exclusive_lock, lock_held, replace_file
 from knowledge.search.engine.parsing import parse_query
+from knowledge.search.engine.postings import PostingsCache
 from knowledge.search.engine.query import normalise_filters
 from knowledge.search.engine.results import IndexBusy, SearchResult, SearchUnavailable
-from knowledge.search.engine.schema import build_schema, document_fields
+from knowledge.search.engine.schema import document_fields, text_field
 from knowledge.search.engine.searching import DEFAULT_PER_PAGE, Sort, clamp_paging, run_search
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
-POINTER_FILE = "CURRENT"
 LOCK_FILE = "writer.lock"
 #: Held by a rebuild while it runs (so health can say "rebuilding"); released by the kernel if
 #: the rebuilding process dies.
 REBUILD_LOCK_FILE = "rebuild.lock"
 STATE_FILE = "state.json"
-_GENERATION = re.compile(r"^gen-\d{20}-[0-9a-f]{8}$")
+#: Sub-writer processes of a rebuild (the machine's cores are shared with searches).
+BUILD_PROCS = 2
 #: What a damaged or vanished index raises from inside Whoosh (truncated segment: EOFError or
 #: struct.error; deleted TOC: EmptyIndexError; a mangled pickle; files removed under us).
 DAMAGE = (
@@ -68,7 +74,7 @@ class _Reader:
     """A thread's open searcher; its files are closed by :meth:`close` or, at the latest, when
     the reader is dropped (a thread ending, the index discarded)."""
 
-    def __init__(self, generation: str, searcher: Searcher, values: DocValues) -> None:
+    def __init__(self, generation: str, searcher: Searcher, values: ReaderValues) -> None:
         self.generation = generation
         self.searcher = searcher
         self.values = values
@@ -91,32 +97,44 @@ class SearchIndex:
     Readers are cached per thread and refreshed when the index changes.
     """
 
-    def __init__(self, base_dir: Path | str, *, lock_timeout: float = 10.0) -> None:
+    def __init__(
+        self,
+        base_dir: Path | str,
+        *,
+        lock_timeout: float = 10.0,
+        build_procs: int = BUILD_PROCS,
+        parallel_from: int | None = None,
+    ) -> None:
         self.base_dir = Path(base_dir)
         self.lock_timeout = lock_timeout
+        self.build_procs = build_procs
+        self.parallel_from = parallel_from
         self._local = threading.local()
-        self._segment_values = SegmentValueCache()
+        self._values = ValueCache()
+        self._postings = PostingsCache()
 
     # Reading
 
     def current_generation(self) -> str | None:
         """The active generation's directory name, or ``None`` before the first build."""
-        try:
-            name = (self.base_dir / POINTER_FILE).read_text(encoding="ascii").strip()
-        except (FileNotFoundError, UnicodeDecodeError):
-            return None
-        return name if _GENERATION.match(name) else None
+        return current_generation(self.base_dir)
 
     def exists(self) -> bool:
+        """Whether there is an active generation, written with the current schema version."""
         generation = self.current_generation()
-        return generation is not None and whoosh_index.exists_in(str(self.base_dir / generation))
+        return (
+            generation is not None
+            and self._current_version(generation)
+            and whoosh_index.exists_in(str(self.base_dir / generation))
+        )
+
+    def _current_version(self, generation: str) -> bool:
+        return of_this_version(self.base_dir / generation)
 
     def verify(self) -> int:
         """Open the active generation afresh (no cached reader) and count its documents;
         raises :class:`SearchUnavailable` when it is missing or any segment is damaged."""
-        generation = self.current_generation()
-        if generation is None:
-            raise SearchUnavailable("search index not built")
+        generation = self._usable_generation()
         try:
             with self._open(generation).searcher() as searcher:
                 return int(searcher.doc_count())
@@ -172,6 +190,7 @@ class SearchIndex:
             lambda reader: run_search(
                 reader.searcher,
                 reader.values,
+                self._postings,
                 parsed,
                 normalised,
                 sort=chosen,
@@ -181,14 +200,20 @@ class SearchIndex:
         )
 
     def warm(self) -> None:
-        """Load the Chinese dictionary (about a second) and open this thread's reader now.
-
-        Call at worker start so the first user's search does not pay for it; does nothing more
-        when there is no index yet.
-        """
-        list(analyzer_for(CHINESE)("预热"))
+        """Load the analysers (jieba's dictionary takes about a second), open this thread's
+        reader and build the arrays every search of this commit shares (facets, dates, field
+        lengths). Call when a process starts, so its first search does not pay for them; does
+        nothing more when there is no usable index yet."""
+        warm_up()
         with suppress(SearchUnavailable):
-            self.doc_count()
+            self._read(self._warm_reader)
+
+    def _warm_reader(self, reader: _Reader) -> None:
+        whoosh_reader = reader.searcher.reader()
+        for group in LANGUAGE_GROUPS:
+            reader.values.parts(whoosh_reader, text_field(group))
+        reader.values.lengths(whoosh_reader, "organisation")
+        reader.values.facet_counts(None)
 
     def doc_count(self) -> int:
         """Products in the active index; raises :class:`SearchUnavailable` without one."""
@@ -225,10 +250,16 @@ class SearchIndex:
                 raise
         raise AssertionError("unreachable")
 
-    def _reader(self) -> _Reader:
+    def _usable_generation(self) -> str:
         generation = self.current_generation()
         if generation is None:
             raise SearchUnavailable("search index not built")
+        if not self._current_version(generation):
+            raise SearchUnavailable("search index written by another version: rebuild it")
+        return generation
+
+    def _reader(self) -> _Reader:
+        generation = self._usable_generation()
         reader: _Reader | None = getattr(self._local, "reader", None)
         if reader is not None and reader.generation == generation:
             if reader.searcher.up_to_date():
@@ -238,7 +269,8 @@ class SearchIndex:
         self.close()
         searcher = self._open(generation).searcher()
         try:
-            values = self._segment_values.for_reader(searcher.reader())
+            key = (generation, searcher.reader().generation())
+            values = self._values.for_reader(searcher.reader(), key)
         except BaseException:
             searcher.close()
             raise
@@ -246,7 +278,7 @@ class SearchIndex:
         return reader
 
     def _open(self, generation: str) -> FileIndex:
-        return _storage(self.base_dir / generation).open_index()
+        return storage(self.base_dir / generation).open_index()
 
     # Writing
 
@@ -267,16 +299,15 @@ class SearchIndex:
         ``timeout`` seconds (default ``lock_timeout``), :class:`SearchUnavailable` if there is
         no usable index (run :meth:`rebuild`).
         """
-        prepared = [document_fields(doc) for doc in upserts]
         removed = [str(int(product_id)) for product_id in deletes]
+        # A deletion does not reach a document added in the same commit: leave such ones out.
+        prepared = [document_fields(doc) for doc in upserts if str(int(doc["id"])) not in removed]
         if not prepared and not removed:
             if state is not None:
                 self.save_state(state, timeout=timeout)
             return 0
         with self._writer_lock(self.lock_timeout if timeout is None else timeout):
-            generation = self.current_generation()
-            if generation is None:
-                raise SearchUnavailable("search index not built")
+            generation = self._usable_generation()
             try:
                 writer = self._open(generation).writer()
             except LockError as exc:
@@ -317,33 +348,26 @@ class SearchIndex:
         """
         wait = max(self.lock_timeout, 60.0) if timeout is None else timeout
         with self._writer_lock(wait), self._rebuild_lock():
-            generation = f"gen-{time.time_ns():020d}-{secrets.token_hex(4)}"
+            generation = new_generation_name()
             path = self.base_dir / generation
             path.mkdir()
-            count = 0
             try:
-                created = _storage(path).create_index(build_schema())
-                writer = created.writer(limitmb=memory_mb)
-                try:
-                    for doc in documents:
-                        writer.add_document(**document_fields(doc))
-                        count += 1
-                except BaseException:
-                    writer.cancel()
-                    raise
-                writer.commit()
+                options = (
+                    {} if self.parallel_from is None else {"parallel_from": self.parallel_from}
+                )
+                count = write_generation(
+                    path, documents, memory_mb=memory_mb, procs=self.build_procs, **options
+                )
+                mark_version(path)
                 if state is not None:
                     self._write_state(path, state)
             except BaseException:
                 shutil.rmtree(path, ignore_errors=True)
                 raise
             previous = self.current_generation()
-            self._point_to(generation)
-            self._remove_generations(keep={generation, previous})
+            point_to(self.base_dir, generation)
+            remove_generations(self.base_dir, keep={generation, previous})
         return count
-
-    def _point_to(self, generation: str) -> None:
-        replace_file(self.base_dir / POINTER_FILE, generation + "\n")
 
     def _write_state(self, path: Path, state: Mapping[str, Any]) -> None:
         replace_file(path / STATE_FILE, json.dumps(dict(state), sort_keys=True))
@@ -351,17 +375,5 @@ class SearchIndex:
     def _rebuild_lock(self) -> AbstractContextManager[None]:
         return exclusive_lock(self.base_dir / REBUILD_LOCK_FILE, 5.0, "search index rebuild")
 
-    def _remove_generations(self, keep: set[str | None]) -> None:
-        for entry in self.base_dir.iterdir():
-            if _GENERATION.match(entry.name) and entry.name not in keep:
-                shutil.rmtree(entry, ignore_errors=True)
-            elif entry.name.startswith(f"{POINTER_FILE}."):
-                entry.unlink(missing_ok=True)
-
     def _writer_lock(self, timeout: float) -> AbstractContextManager[None]:
         return exclusive_lock(self.base_dir / LOCK_FILE, timeout, "search index writer")
-
-
-def _storage(path: Path) -> FileStorage:
-    # No mmap: see the module's docstring.
-    return FileStorage(str(path), supports_mmap=False)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+import threading
+from collections import defaultdict
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, TypedDict
 
@@ -18,8 +20,13 @@ from knowledge.search.engine.analysis import (
     language_group,
 )
 
-#: Searchable parts of a product and the weight of a match in each (title counts most).
+#: Bumped whenever the fields or their analysis change: an index written under another version
+#: is treated as missing, so the worker rebuilds it (searches answer "unavailable" meanwhile).
+SCHEMA_VERSION = 2
+#: Searchable parts of a product and the weight of each occurrence in it (title counts most).
 TEXT_PARTS: dict[str, float] = {"title": 3.0, "abstract": 2.0, "body": 1.0}
+#: Positions left empty between two parts, so that a phrase never spans a title and an abstract.
+PART_GAP = 50
 ORGANISATION_BOOST = 1.5
 #: Facets offered to users, in display order; each is also a filter name.
 FACETS: tuple[str, ...] = ("type", "language", "sdg", "country", "org_kind", "year")
@@ -47,8 +54,78 @@ class ProductDocument(TypedDict):
     publication_date: dt.date
 
 
-def text_field(part: str, group: str) -> str:
-    return f"{part}_{group}"
+def text_field(group: str) -> str:
+    """The one field holding a language group's title, abstract and file text."""
+    return f"text_{group}"
+
+
+class WeightedText(fields.TEXT):  # Whoosh is untyped: its classes are Any
+    """A language's title, abstract and file text in one field, so that a query word reads one
+    posting list instead of three, while each part keeps its own weight in the ranking.
+
+    The value is a tuple of ``(part, text)``. Positions continue from part to part with a gap
+    (phrases stay within a part). Each posting's weight packs the word's frequency in each part
+    (:func:`pack_frequencies`) and the field's column packs each part's length
+    (:func:`pack_lengths`): scoring then computes the per-part BM25 the three separate fields
+    gave, from one posting list.
+    """
+
+    def __init__(self, analyzer: Any) -> None:
+        super().__init__(analyzer=analyzer)
+        self.column_type = columns.NumericColumn("Q", default=0)
+
+    def index(self, value: Any, **kwargs: Any) -> Iterator[tuple[bytes, int, float, bytes]]:
+        positions: dict[str, list[int]] = defaultdict(list)
+        counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+        lengths = [0, 0, 0]
+        start = 0
+        for part, text in value:
+            slot = PART_SLOTS[part]
+            end = start
+            for token in self.analyzer(text, positions=True, mode="index", start_pos=start):
+                if token.stopped:
+                    continue
+                positions[token.text].append(token.pos)
+                counts[token.text][slot] += 1
+                lengths[slot] += 1
+                end = token.pos + 1
+            start = end + PART_GAP
+        _analysed.lengths = (value, pack_lengths(*lengths))
+        for word, where in positions.items():
+            weight = float(pack_frequencies(*counts[word]))
+            yield word.encode("utf-8"), len(where), weight, self.format.encode(where)
+
+    def to_column_value(self, value: Any) -> int:
+        # Whoosh asks for the column value right after indexing the same value.
+        analysed = getattr(_analysed, "lengths", None)
+        if analysed is None or analysed[0] is not value:
+            for _ in self.index(value):
+                pass
+            analysed = _analysed.lengths
+        return int(analysed[1])
+
+
+_analysed = threading.local()
+#: Order of the parts in packed frequencies and lengths.
+PART_SLOTS = {"title": 0, "abstract": 1, "body": 2}
+#: Bits of each part's frequency in a posting weight (title, abstract, body): the weight is a
+#: 32-bit float, exact up to 2**24; larger frequencies are capped, far past BM25's saturation.
+FREQUENCY_BITS = (9, 6, 9)
+LENGTH_BITS = 21
+
+
+def pack_frequencies(title: int, abstract: int, body: int) -> int:
+    packed = 0
+    for value, bits in zip((title, abstract, body), FREQUENCY_BITS, strict=True):
+        packed = (packed << bits) | min(value, (1 << bits) - 1)
+    return packed
+
+
+def pack_lengths(title: int, abstract: int, body: int) -> int:
+    packed = 0
+    for value in (title, abstract, body):
+        packed = (packed << LENGTH_BITS) | min(value, (1 << LENGTH_BITS) - 1)
+    return packed
 
 
 def build_schema() -> fields.Schema:
@@ -67,14 +144,9 @@ def build_schema() -> fields.Schema:
         "product_type": fields.STORED(),
         "publication_date": fields.STORED(),
     }
+    # Facets are filtered and counted from the ``facets`` column (see docvalues), not postings.
     for group in LANGUAGE_GROUPS:
-        for part in TEXT_PARTS:
-            schema_fields[text_field(part, group)] = fields.TEXT(analyzer=analyzer_for(group))
-    for facet in FACETS:
-        if facet in MULTI_VALUED_FACETS:
-            schema_fields[facet] = fields.KEYWORD(lowercase=False, commas=False, scorable=False)
-        else:
-            schema_fields[facet] = fields.ID()
+        schema_fields[text_field(group)] = WeightedText(analyzer=analyzer_for(group))
     return fields.Schema(**schema_fields)
 
 
@@ -170,26 +242,27 @@ def document_fields(doc: Mapping[str, Any]) -> dict[str, Any]:
         "language_code": language,
         "product_type": facets.type,
         "publication_date": published.isoformat(),
-        text_field("title", group): title,
-        text_field("abstract", group): abstract,
-        "type": facets.type,
-        "language": facets.language,
-        "org_kind": facets.org_kind,
-        "year": facets.year,
-        "sdg": " ".join(facets.sdg),
-        "country": " ".join(facets.country),
+        text_field(group): tuple(
+            (part, text)
+            for part, text in (("title", title), ("abstract", abstract), ("body", body))
+            if text
+        ),
     }
-    if body:
-        values[text_field("body", group)] = body
-    return {name: value for name, value in values.items() if value != "" or name == "title"}
+    return {
+        name: value for name, value in values.items() if value not in ("", ()) or name == "title"
+    }
 
 
 __all__ = [
     "FACETS",
     "GENERIC",
+    "SCHEMA_VERSION",
     "TEXT_PARTS",
     "FacetValues",
     "ProductDocument",
+    "WeightedText",
+    "pack_frequencies",
+    "pack_lengths",
     "build_schema",
     "document_fields",
     "normalise_facet_value",

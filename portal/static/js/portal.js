@@ -2,7 +2,9 @@
    - The account menu (<details>) closes on Escape and on a click outside it, like a menu should.
    - A submit button with data-confirm="question" asks before submitting (destructive actions).
    - An error summary marked autofocus gets the focus even where the browser ignores the
-     attribute on a non-field, so that a screen reader announces the problems first. */
+     attribute on a non-field, so that a screen reader announces the problems first.
+   - A disclosure marked data-open-wide (search filters: folded on a phone so that the results
+     come first) stands open on a screen wide enough to show it beside them. */
 (function () {
   "use strict";
 
@@ -51,4 +53,19 @@
       event.preventDefault();
     }
   });
+
+  var wide = window.matchMedia("(min-width: 48em)");
+
+  function unfoldWhenWide() {
+    document.querySelectorAll("details[data-open-wide]").forEach(function (disclosure) {
+      disclosure.open = wide.matches;
+    });
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", unfoldWhenWide);
+  } else {
+    unfoldWhenWide();
+  }
+  wide.addEventListener("change", unfoldWhenWide);
 })();

@@ -174,6 +174,31 @@ CASES = [
         CONTRIBUTORS,
         lambda s, a: _with_file(s, a, _product(s, "own", "submitted")),
     ),
+    # Usage figures: staff for any product, contributors for their organisation's only.
+    Case(
+        "/knowledge/<int:product_id>/usage",
+        "GET",
+        STAFF,
+        _url("/knowledge/{id}/usage", "other", "published"),
+    ),  # fmt: skip
+    Case(
+        "/knowledge/<int:product_id>/usage",
+        "GET",
+        CONTRIBUTORS,
+        _url("/knowledge/{id}/usage", "own", "published"),
+    ),  # fmt: skip
+    Case(
+        "/knowledge/<int:product_id>/usage.csv",
+        "GET",
+        STAFF,
+        _url("/knowledge/{id}/usage.csv", "other", "published"),
+    ),  # fmt: skip
+    Case(
+        "/knowledge/<int:product_id>/usage.csv",
+        "GET",
+        CONTRIBUTORS,
+        _url("/knowledge/{id}/usage.csv", "own", "published"),
+    ),  # fmt: skip
     Case("/knowledge/submit", "GET", CONTRIBUTORS, "/knowledge/submit"),
     Case("/knowledge/submit", "POST", CONTRIBUTORS, "/knowledge/submit", PRODUCT_FORM),
     Case("/knowledge/mine", "GET", CONTRIBUTORS, "/knowledge/mine"),
@@ -291,6 +316,11 @@ CASES = [
         SUPPORT_FORM,
     ),
     Case("/sitemap.xml", "GET", EVERYONE, "/sitemap.xml"),
+    Case("/oai", "GET", EVERYONE, "/oai?verb=Identify"),
+    Case("/oai", "POST", EVERYONE, "/oai", {"verb": "Identify"}),
+    Case("/knowledge/feed.atom", "GET", EVERYONE, "/knowledge/feed.atom"),
+    Case("/knowledge/catalogue.csv", "GET", EVERYONE, "/knowledge/catalogue.csv"),
+    Case("/knowledge/catalogue.json", "GET", EVERYONE, "/knowledge/catalogue.json"),
     Case(
         "/api/v1/knowledge/products/<int:product_id>",
         "GET",

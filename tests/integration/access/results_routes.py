@@ -1,4 +1,5 @@
-"""Routes of the results: dashboard, indicator pages, charts, data entry, exports, API, partners."""
+"""Routes of the results: dashboard, report, indicator pages, charts, data entry, exports, API,
+partners."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ CASES = [
     Case(
         "/results/export/<any(json, csv, xlsx):fmt>", "GET", STAFF, "/results/export/csv?year=2024"
     ),
+    Case("/results/report.pdf", "GET", STAFF, "/results/report.pdf?year=2024"),
     Case("/results/data", "GET", STAFF, "/results/data"),
     Case("/results/targets/import", "POST", STAFF, "/results/targets/import"),
     Case("/results/values/import", "POST", STAFF, "/results/values/import"),

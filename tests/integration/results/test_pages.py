@@ -19,6 +19,12 @@ def _main(client: FlaskClient, url: str) -> str:
     return page[page.index("<main") : page.index("</main>")]
 
 
+def _matrix_row(main: str, code: str, year: int) -> str:
+    """The indicator's row of its outcome's table (its tile comes before it)."""
+    start = main.index(f'<th scope="row"><a href="/results/{code}?year={year}">')
+    return main[start:].split("</tr>")[0]
+
+
 def _exit_answers(session: Session, year: int, codes: list[str]) -> None:
     to = builders.campaign(session, "volunteer_exit", year)
     for number, code in enumerate(codes):
@@ -37,7 +43,7 @@ def test_dashboard_is_the_matrix_with_rating_text(session: Session, signed_in: C
     assert "Results 2024" in main
     for code in ("1.1", "1.2", "1.2.1", "2.1.1", "3.2.2"):
         assert f'href="/results/{code}?year=2024"' in main
-    row = main[main.index('href="/results/1.2.1?year=2024"') :].split("</tr>")[0]
+    row = _matrix_row(main, "1.2.1", 2024)
     # % of target with one decimal (0.9 / 0.94), as the rating reads it.
     assert "90.0%" in row and "94.0%" in row and "95.7%" in row
     assert "badge--green" in row and "Green: on target" in row
@@ -52,7 +58,7 @@ def test_suppressed_figure_shows_no_value_on_screen(session: Session, signed_in:
     client = signed_in("staff")
 
     main = _main(client, "/results/?year=2024")
-    row = main[main.index('href="/results/1.2.1?year=2024"') :].split("</tr>")[0]
+    row = _matrix_row(main, "1.2.1", 2024)
     page = _main(client, "/results/1.2.1?year=2024")
 
     assert "Suppressed" in row and "Insufficient data" in row

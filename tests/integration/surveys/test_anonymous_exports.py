@@ -92,7 +92,7 @@ def test_twelve_responses_with_one_rare_nationality_leave_no_row_unique(
     assert result.exit_code == 0, result.output
     keys, rows = table(out.read_bytes())
     assert len(rows) == 12  # no response is dropped
-    quasi = [*QUASI_IDENTIFIERS["volunteer_exit"], "assignment_end_date"]
+    quasi = [*QUASI_IDENTIFIERS["volunteer"], "assignment_end_date"]
     assert set(quasi) <= set(keys)
     groups = Counter(tuple(row[column] for column in quasi) for row in rows)
     assert min(groups.values()) >= 5, groups

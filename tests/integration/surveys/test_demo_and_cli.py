@@ -74,7 +74,8 @@ def test_bad_input_prints_one_line_and_changes_nothing(app, runner) -> None:
     )
     assert result.exit_code == 1
     assert result.output.strip().splitlines() == [
-        "Error: Unknown survey census; use one of partner, volunteer_exit."
+        "Error: Unknown survey census; import its form first, "
+        "or use one of partner, volunteer_exit."
     ]
     missing = runner.invoke(args=["surveys", "purge-contacts", "999"])
     assert missing.exit_code == 1 and "not found" in missing.output

@@ -80,6 +80,26 @@ def test_a_bad_form_is_refused_whole_and_nothing_is_stored(app, runner, tmp_path
     assert _versions(app) == []
 
 
+def test_every_problem_of_a_bad_form_is_reported_at_once(app, runner, tmp_path) -> None:
+    sheets = exit_form_rows()
+    sheets["survey"][8]["relevant"] = "${nobody} = 'yes'"  # an unknown question
+    sheets["survey"][5]["name"] = "satisfied_experience"  # a name used twice
+    sheets["survey"][9]["type"] = "select_multiple talents"  # a list the choices sheet lacks
+    (tmp_path / "bad.xlsx").write_bytes(workbook(sheets))
+    result = runner.invoke(args=["surveys", "form-import", str(tmp_path / "bad.xlsx")])
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert lines[0] == "Error: bad.xlsx refused, nothing stored:"
+    assert lines[1:] == [
+        "  sheet survey, row 8, column name: name 'satisfied_experience' is used twice "
+        "(first on row 7)",
+        "  sheet survey, row 10, column relevant: relevant \"${nobody} = 'yes'\": "
+        "${nobody} is not a question of this survey",
+        "  sheet survey, row 11, column type: choice list 'talents' is not on the choices sheet",
+    ]
+    assert _versions(app) == []
+
+
 def test_export_then_import_of_the_shipped_definitions_is_identity(app, runner, tmp_path) -> None:
     for key in ("partner", "volunteer_exit"):
         out = tmp_path / f"{key}.xlsx"

@@ -115,7 +115,7 @@ def test_unknown_columns_are_named(session, shipped) -> None:
         [{"email": "a@example.org", "phone": "1", "salary": "2"}], ["email", "phone", "salary"]
     )
     with pytest.raises(Refused) as refused:
-        rosters.read_roster(session, campaign.id, "volunteer_exit", data)
+        rosters.read_roster(session, campaign.id, "volunteer", data)
     assert "Unknown column(s): phone, salary" in str(refused.value)
 
 
@@ -129,7 +129,7 @@ def test_every_bad_cell_is_named_by_line_and_column(session) -> None:
         volunteer_row(4, assignment_start="2026-07-01", assignment_end="2026-06-30"),
     ]
     with pytest.raises(Refused) as refused:
-        rosters.read_roster(session, campaign.id, "volunteer_exit", csv_bytes(rows))
+        rosters.read_roster(session, campaign.id, "volunteer", csv_bytes(rows))
     where = {(problem.line, problem.column) for problem in refused.value.problems}
     assert where == {
         (2, "gender"),
@@ -147,17 +147,17 @@ def test_duplicate_emails_in_the_file_or_the_campaign_are_refused(session) -> No
     campaign = make_campaign(session)
     rows = [volunteer_row(1), volunteer_row(2, email="VOLUNTEER1@example.org")]
     with pytest.raises(Refused, match="already on line 2"):
-        rosters.read_roster(session, campaign.id, "volunteer_exit", csv_bytes(rows))
+        rosters.read_roster(session, campaign.id, "volunteer", csv_bytes(rows))
     session.add(Invitation(campaign=campaign, contact_email="volunteer9@example.org"))
     session.flush()
     with pytest.raises(Refused, match="already invited to this campaign"):
-        rosters.read_roster(session, campaign.id, "volunteer_exit", csv_bytes([volunteer_row(9)]))
+        rosters.read_roster(session, campaign.id, "volunteer", csv_bytes([volunteer_row(9)]))
 
 
 def test_empty_optional_cells_are_allowed_and_email_is_normalised(session) -> None:
     campaign = make_campaign(session)
     data = csv_bytes([{"email": " Someone@Example.ORG "}], ["email", "gender", "age"])
-    (entry,) = rosters.read_roster(session, campaign.id, "volunteer_exit", data)
+    (entry,) = rosters.read_roster(session, campaign.id, "volunteer", data)
     assert (entry.email, entry.gender, entry.age, entry.locale) == (
         "someone@example.org",
         None,
@@ -176,7 +176,7 @@ def test_an_xlsx_roster_with_date_cells_is_read(session) -> None:
     sheet.append(["y@example.org", 31.0, "2025-03-01", "host", None])
     buffer = io.BytesIO()
     workbook.save(buffer)
-    first, second = rosters.read_roster(session, campaign.id, "volunteer_exit", buffer.getvalue())
+    first, second = rosters.read_roster(session, campaign.id, "volunteer", buffer.getvalue())
     assert (first.age, first.assignment_start, first.locale) == (27, date(2025, 2, 1), "es")
     assert (second.age, second.organisation_id) == (31, first.organisation_id)
 
@@ -191,19 +191,19 @@ def test_an_xlsx_bad_cell_is_named_by_line_and_column(session) -> None:
     buffer = io.BytesIO()
     workbook.save(buffer)
     with pytest.raises(Refused, match="Line 3, column refugee"):
-        rosters.read_roster(session, campaign.id, "volunteer_exit", buffer.getvalue())
+        rosters.read_roster(session, campaign.id, "volunteer", buffer.getvalue())
 
 
 def test_a_file_that_is_neither_csv_nor_xlsx_is_refused(session) -> None:
     campaign = make_campaign(session)
     with pytest.raises(Refused, match="neither a UTF-8 CSV"):
-        rosters.read_roster(session, campaign.id, "volunteer_exit", b"\xd0\xcf\x11\xe0\xff\xfe")
+        rosters.read_roster(session, campaign.id, "volunteer", b"\xd0\xcf\x11\xe0\xff\xfe")
 
 
 def test_a_semicolon_separated_roster_is_read(session) -> None:
     campaign = make_campaign(session)
     data = b"email;gender\na@example.org;female\n"
-    (entry,) = rosters.read_roster(session, campaign.id, "volunteer_exit", data)
+    (entry,) = rosters.read_roster(session, campaign.id, "volunteer", data)
     assert entry.gender == "female"
 
 

@@ -65,12 +65,15 @@ def noisy_library(tmp_path_factory: pytest.TempPathFactory) -> SearchIndex:
 
 @pytest.mark.parametrize("text", list(HOSTILE.values()), ids=list(HOSTILE))
 def test_hostile_query_answers_quickly(noisy_library: SearchIndex, text: str) -> None:
-    started = time.perf_counter()
+    """A hostile query's own work is bounded: CPU time (not wall time, which a busy machine
+    stretches), after the analysers and dictionaries every process loads once are loaded."""
+    noisy_library.search("volunteer 志愿")
+    started = time.process_time()
     result = noisy_library.search(text)
-    elapsed = time.perf_counter() - started
+    spent = time.process_time() - started
     assert isinstance(result, SearchResult)
     assert result.total >= 0 and len(result.hits) <= result.per_page
-    assert elapsed < 5.0
+    assert spent < 5.0
 
 
 def test_capped_wildcards_still_find_matches(noisy_library: SearchIndex) -> None:

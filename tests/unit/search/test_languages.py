@@ -6,6 +6,7 @@ import pytest
 
 from knowledge.search.engine import SearchIndex
 from knowledge.search.engine.analysis import analyzer_for
+from knowledge.search.engine.highlight import highlighted, whole_highlighted
 
 from .conftest import IndexFactory, make_product
 
@@ -87,3 +88,31 @@ def test_product_is_analysed_in_its_own_language(new_index: IndexFactory) -> Non
 def test_organisation_name_is_searchable(new_index: IndexFactory) -> None:
     index = new_index([make_product(id=1, title="Handbook", organisation="Red Crescent Society")])
     assert found_ids(index, "crescent") == {1}
+
+
+def _query_terms(query: str) -> set[str]:
+    return {token.text for token in analyzer_for("zh")(query, mode="query")}
+
+
+def test_chinese_highlights_mark_whole_words_never_half_of_one() -> None:
+    text = "本报告介绍志愿服务如何促进可持续发展目标的实现。联合国志愿人员在社区工作。"
+
+    # "志愿" is a dictionary sub-word of the jieba word "志愿人员": the whole word is marked.
+    assert str(highlighted(text, "zh", _query_terms("志愿"))) == (
+        "本报告介绍<mark>志愿</mark>服务如何促进可持续发展目标的实现。"
+        "联合国<mark>志愿人员</mark>在社区工作…"
+    )
+    # A query jieba splits ("可持续" -> 可 + 持续) is marked as one piece, not two touching marks.
+    assert "<mark>可持续</mark>发展" in str(highlighted(text, "zh", _query_terms("可持续")))
+    assert "<mark>联合国</mark>" in str(highlighted(text, "zh", _query_terms("联合")))
+    assert str(whole_highlighted("志愿服务与可持续发展", "zh", _query_terms("志愿服务"))) == (
+        "<mark>志愿服务</mark>与可持续发展"
+    )
+
+
+def test_words_of_spaced_languages_keep_one_mark_each() -> None:
+    terms = {token.text for token in analyzer_for("en")("volunteer policy", mode="query")}
+
+    marked = highlighted("Volunteers shape <b>policy</b>.", "en", terms)
+
+    assert str(marked).startswith("<mark>Volunteers</mark> shape &lt;b&gt;<mark>policy</mark>&lt;")

@@ -229,3 +229,14 @@ def test_rebuild_repairs_a_damaged_index(new_index: IndexFactory) -> None:
         toc.unlink()
     index.rebuild([make_product(title="Jackfruit")])
     assert index.search("jackfruit").total == 1
+
+
+def test_warm_up_shares_the_commit_arrays_with_every_thread(new_index: IndexFactory) -> None:
+    index = new_index([make_product(id=1, title="Tamarind", sdgs=[2])])
+    warming = threading.Thread(target=index.warm)
+    warming.start()
+    warming.join()
+    shared = index._values._reader_values  # built by the warming thread
+    assert shared is not None
+    assert index.search("tamarind").facets["sdg"] == {"2": 1}
+    assert index._values._reader_values is shared  # this thread's reader reused them

@@ -26,7 +26,7 @@ PLACES = {
     "FJI": ("Melanesia", "Oceania"),
     "THA": ("South-eastern Asia", "Asia"),
 }
-QUASI = QUASI_IDENTIFIERS["volunteer_exit"]
+QUASI = QUASI_IDENTIFIERS["volunteer"]
 YES_NO = st.sampled_from(["yes", "no", ""])
 
 

@@ -16,8 +16,9 @@ LABEL = {
 @pytest.mark.parametrize(
     ("locale", "expected"),
     [
-        ("fr", Text("Quand votre affectation se termine-t-elle ?")),
-        ("fr_FR", Text("Quand votre affectation se termine-t-elle ?")),
+        # French with its narrow no-break space before the question mark.
+        ("fr", Text("Quand votre affectation se termine-t-elle\u202f?")),
+        ("fr_FR", Text("Quand votre affectation se termine-t-elle\u202f?")),
         ("en", Text("When does your assignment end?")),
         ("ar", Text("When does your assignment end?", "en")),
         ("ru-RU", Text("When does your assignment end?", "en")),
