@@ -370,9 +370,9 @@ def test_blank_questions_come_from_the_cache_in_each_language_and_answers_never_
             assert 'value="31/02"' in shown and 'aria-invalid="true"' in shown
     assert without_tokens(pages[0]) == without_tokens(pages[2])
     assert "31/02" not in pages[2] and 'aria-invalid="true"' not in pages[2]
-    label = definition.pages[0].questions[0].label
-    assert str(escape(label["fr"])) in pages[0] and str(escape(label["es"])) in pages[1]
-    assert str(escape(label["es"])) not in pages[0]
+    label = definition.pages[0].questions[0].label  # its first words: no typography involved
+    french, spanish = (str(escape(label[lang][:20])) for lang in ("fr", "es"))
+    assert french in pages[0] and spanish in pages[1] and spanish not in pages[0]
 
 
 def without_tokens(page: str) -> str:
