@@ -34,7 +34,8 @@ def init_app(app: Flask) -> None:
     from knowledge.organisations import merge_organisation_rows
     from knowledge.search.wiring import init_app as init_search
     from knowledge.text_queue import extraction_task
-    from portal import background, navigation, schedule
+    from knowledge.work_counts import awaiting_review
+    from portal import background, navigation, schedule, work
     from portal.auth.organisations import register_merge_handler
     from portal.cli import register_demo_loader
     from portal.markers import N_
@@ -57,6 +58,15 @@ def init_app(app: Flask) -> None:
     )
     navigation.register(
         app, "knowledge.support_list", _l("Technical support"), permissions.can_manage_support, 35
+    )
+    work.register_count(
+        app,
+        "awaiting_review",
+        _l("Products awaiting review"),
+        "knowledge.review_queue",
+        permissions.can_review_queue,
+        awaiting_review,
+        10,
     )
     register_demo_loader(app, load_demo)
     schedule.register_job(

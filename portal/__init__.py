@@ -27,6 +27,7 @@ login_manager = LoginManager()
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app; nothing here migrates, sleeps or calls the network."""
     from portal import (
+        account_cli,
         api,
         backup_cli,
         cli,
@@ -43,9 +44,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         routing,
         security,
         views,
+        work,
         worker,
     )
-    from portal.auth import permissions
+    from portal.auth import language, permissions
     from portal.auth import views as auth_views
     from portal.settings import load_settings
 
@@ -76,7 +78,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     navigation.init_app(app)
     labels.init_app(app)
+    language.init_app(app)
     cli.init_app(app)
+    account_cli.init_app(app)
     operations_cli.init_app(app)
     backup_cli.init_app(app)
     worker.init_app(app)
@@ -101,6 +105,28 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         82,
     )
     navigation.register(app, "portal.outbox_page", _l("Outgoing mail"), permissions.is_staff, 84)
+    navigation.register(app, "auth.user_list", _l("Accounts"), permissions.can_manage_users, 86)
+    navigation.register(
+        app, "auth.audit_events", _l("Audit log"), permissions.can_read_audit_log, 88
+    )
+    work.register_count(
+        app,
+        "account_requests",
+        _l("Account requests"),
+        "auth.account_requests",
+        permissions.can_decide_account_requests,
+        work.pending_account_requests,
+        20,
+    )
+    work.register_count(
+        app,
+        "failed_mails",
+        _l("Failed mails"),
+        "portal.outbox_page",
+        permissions.is_staff,
+        work.failed_mails,
+        40,
+    )
 
     _init_features(app)
     return app

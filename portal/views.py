@@ -1,4 +1,5 @@
-"""The home page, the language switcher and the staff page of the mail outbox."""
+"""The home page (with the staff's counts of pending work), the language switcher and the staff
+page of the mail outbox."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from portal import background, outbox, schedule
+from portal import background, outbox, schedule, work
 from portal.auth.blueprint import me
 from portal.auth.enforce import public, require
 from portal.auth.forms import ConfirmForm
@@ -38,7 +39,14 @@ bp = Blueprint("portal", __name__)
 @public
 def home() -> str:
     knowledge_url = url_for("knowledge.browse") if "knowledge.browse" in _endpoints() else None
-    return render_template("portal/home.html", user=current_user, knowledge_url=knowledge_url)
+    user = current_user._get_current_object()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    pending = (
+        work.pending_work(app, db_session(), user, utcnow().date()) if user.is_authenticated else []
+    )
+    return render_template(
+        "portal/home.html", user=user, knowledge_url=knowledge_url, pending=pending
+    )
 
 
 def _endpoints() -> set[str]:

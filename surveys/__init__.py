@@ -5,15 +5,23 @@ from __future__ import annotations
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
-from portal import navigation
+from portal import navigation, work
 from portal.auth.organisations import register_merge_handler
 from portal.cli import register_demo_loader
 from portal.results.providers import register_provider
 
 
 def init_app(app: Flask) -> None:
-    # the *_views modules add routes to bp, form_cli commands to surveys_cli
-    from surveys import campaign_views, form_cli, form_views, jobs, preview_views, views  # noqa: F401
+    # the *_views modules add routes to bp, form_cli and count_cli commands to surveys_cli
+    from surveys import (  # noqa: F401
+        campaign_views,
+        count_cli,
+        form_cli,
+        form_views,
+        jobs,
+        preview_views,
+        views,
+    )
     from surveys.cli import surveys_cli
     from surveys.demo import load_demo
     from surveys.indicators import SURVEY_OF_SOURCE, declared_questions, provider_for
@@ -23,6 +31,7 @@ def init_app(app: Flask) -> None:
         can_author_surveys,
         can_manage_campaigns,
     )
+    from surveys.work_counts import campaigns_closing, campaigns_to_open
 
     app.register_blueprint(views.bp)
     app.cli.add_command(surveys_cli)
@@ -35,6 +44,24 @@ def init_app(app: Flask) -> None:
         register_provider(
             app, source, provider_for(survey_key), questions=declared_questions(survey_key)
         )
+    work.register_count(
+        app,
+        "campaigns_to_open",
+        _l("Campaigns to open this week"),
+        "surveys.campaign_list",
+        can_manage_campaigns,
+        campaigns_to_open,
+        30,
+    )
+    work.register_count(
+        app,
+        "campaigns_closing",
+        _l("Campaigns closing this week"),
+        "surveys.campaign_list",
+        can_manage_campaigns,
+        campaigns_closing,
+        31,
+    )
     register_demo_loader(app, load_demo)
     register_merge_handler(app, "surveys", merge_organisation_rows)
     jobs.init_app(app)

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from portal.countries import countries
 from portal.results.computations import is_youth, origin_groups, reporting_year
+from surveys.answer_counts import AnswerTally, count_response
 from surveys.answer_rules import merge_page, validate_complete, validate_page
 from surveys.models import Answer, Campaign, Invitation, Response
 from surveys.page_flow import asked_questions, next_page_index, previous_page_index
@@ -220,9 +221,13 @@ def submit_response(
     answers: Mapping[str, Any],
     now: datetime,
     global_south_flag: str,
+    tally: AnswerTally | None = None,
 ) -> int:
     """Store the response, consuming the invitation, and return its id; AlreadyAnswered if
     someone else did first.
+
+    The response and its answers are counted in the answer counts in the same transaction: at
+    once, or into `tally` when given (a bulk import applies it once at the end).
 
     Deliberately not audited: this is the respondent's own act, not a staff action, and an audit
     row naming the invitation (or the account that opened it) next to the response would tie
@@ -257,4 +262,5 @@ def submit_response(
     rows = answer_rows(definition, response_id, campaign.id, answers)
     if rows:
         session.execute(insert(Answer), rows)
+    count_response(session, campaign.id, snapshot, rows, tally)
     return response_id

@@ -13,6 +13,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from portal.db import utcnow
+from surveys.answer_counts import AnswerTally, count_response
 from surveys.answering import answer_rows, response_snapshot
 from surveys.models import Answer, Campaign, Invitation, Response
 from surveys.questionnaire import SurveyDefinition
@@ -43,12 +44,10 @@ def insert_imported_responses(
     definition: SurveyDefinition,
     batch: Sequence[ImportedResponse],
     global_south_flag: str,
+    tally: AnswerTally,
 ) -> InsertedResponses:
-    """Insert each response with its used invitation and its answers, in the caller's transaction.
-
-    Anything kept per stored response (such as aggregate counts) is updated from the returned rows
-    in the same transaction, by the caller of this function.
-    """
+    """Insert each response with its used invitation and its answers, in the caller's transaction,
+    and count each into `tally`, which the caller applies in that same transaction."""
     if not batch:
         return InsertedResponses([], [])
     now = utcnow()
@@ -88,6 +87,11 @@ def insert_imported_responses(
         answers += answer_rows(definition, response_id, campaign.id, item.answers)
     if answers:
         session.execute(insert(Answer), answers)
+    by_response: dict[int, list[dict[str, Any]]] = {}
+    for answer in answers:
+        by_response.setdefault(answer["response_id"], []).append(answer)
+    for response in responses:
+        count_response(session, campaign.id, response, by_response.get(response["id"], []), tally)
     return InsertedResponses(responses, answers)
 
 

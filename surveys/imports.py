@@ -29,6 +29,7 @@ from portal.errors import InputError
 from portal.markers import N_
 from portal.models import User
 from portal.tables import Problem, Refused, Row, stream_table
+from surveys.answer_counts import AnswerTally
 from surveys.answer_rules import check_complete
 from surveys.campaigns import OBJECT_TYPE, campaign_definition, get_campaign
 from surveys.imported_responses import ImportedResponse, insert_imported_responses
@@ -148,6 +149,7 @@ def import_responses(
     checker = RowChecker(session, campaign.id, definition.asks, extra)
     offices = _AnsweredOffices(session, campaign)
     count = 0
+    tally = AnswerTally()
     for rows in _batches(table.rows):
         checked = checker.check(rows)
         if checker.problems or table.problems:
@@ -156,12 +158,15 @@ def import_responses(
             continue  # nothing more is stored; the rest of the file is only checked
         batch = offices.place(checked, checker.problems)
         if not checker.problems:
-            insert_imported_responses(session, campaign, definition, batch, global_south_flag)
+            insert_imported_responses(
+                session, campaign, definition, batch, global_south_flag, tally
+            )
             count += len(batch)
     problems = sorted([*table.problems, *checker.problems], key=lambda p: p.line or 0)
     if problems:
         raise Refused(problems, source)
     table.finish()
+    tally.apply(session)  # the answer counts, in the import's transaction
     audit.record(
         session, actor, "surveys.responses_imported", OBJECT_TYPE, campaign.id, responses=count
     )

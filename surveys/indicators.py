@@ -1,4 +1,9 @@
-"""The indicator provider of the two surveys: answer counts by group in one SQL GROUP BY."""
+"""The indicator provider of the two surveys: figures from the answer counts by group.
+
+The figures read the count table kept current with every response (`surveys.count_reading`).
+`counts_query`, `answer_counts` and `invitation_totals` are the same counts computed from the
+responses themselves, in one GROUP BY: the reference the table is checked against.
+"""
 
 from __future__ import annotations
 
@@ -17,6 +22,7 @@ from portal.results.figures import IndicatorFigure
 from portal.results.providers import ComputeContext, IndicatorProvider
 from portal.results.suppression import GROUP_KEYS
 from portal.results.vocabulary import AnswerCodes
+from surveys.count_reading import counted_answers, counted_invitations
 from surveys.definition_files import latest, load_all
 from surveys.models import Answer, Campaign, Invitation, Response
 
@@ -167,17 +173,21 @@ def _breakdown_keys(spec: Any) -> list[str]:
 
 
 def survey_figure(
-    session: Session, survey_key: str, spec: Any, context: ComputeContext
+    session: Session, survey_key: str, spec: Any, context: ComputeContext, *, recount: bool = False
 ) -> IndicatorFigure:
     """The figure of one survey indicator for `context.year`, with its breakdown and rate.
 
     An `organisation_id` in the spec restricts it to that organisation's responses; the figure
-    then says so by carrying the same `organisation_id`.
+    then says so by carrying the same `organisation_id`. The counts come from the count table;
+    with `recount`, from the responses themselves (the reference, for checks and benchmarks).
     """
     organisation_id = _field(spec, "organisation_id")
     question_key = str(_field(spec, "question_key"))
-    counts = answer_counts(session, survey_key, question_key, context.year, organisation_id)
-    invited, completed = invitation_totals(session, survey_key, context.year, organisation_id)
+    answers, invitations = (
+        (answer_counts, invitation_totals) if recount else (counted_answers, counted_invitations)
+    )
+    counts = answers(session, survey_key, question_key, context.year, organisation_id)
+    invited, completed = invitations(session, survey_key, context.year, organisation_id)
     figure = survey_indicator(
         counts,
         groups=_breakdown_keys(spec),
@@ -199,10 +209,11 @@ def survey_figure(
     return figure
 
 
-def provider_for(survey_key: str) -> IndicatorProvider:
-    """The provider registered for a survey's indicator source."""
+def provider_for(survey_key: str, *, recount: bool = False) -> IndicatorProvider:
+    """The provider registered for a survey's indicator source (with `recount`: the reference
+    provider, computing every figure from the responses)."""
 
     def provide(session: Session, code: str, spec: Any, context: ComputeContext) -> IndicatorFigure:
-        return survey_figure(session, survey_key, spec, context)
+        return survey_figure(session, survey_key, spec, context, recount=recount)
 
     return provide

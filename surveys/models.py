@@ -99,6 +99,9 @@ class Invitation(Base):
     __tablename__ = "survey_invitation"
     __table_args__ = (
         UniqueConstraint("campaign_id", "contact_email"),
+        # The response rate counts the invitations of a year's campaigns not used (not answered):
+        # an index range of those alone, however many were answered.
+        Index("ix_survey_invitation_campaign_used", "campaign_id", "used_at"),
         CheckConstraint(_in("source", INVITATION_SOURCES), name="source_known"),
         CheckConstraint(_null_or_in("gender", GENDERS), name="gender_known"),
         CheckConstraint(_null_or_in("category", CATEGORIES), name="category_known"),
@@ -237,3 +240,32 @@ class Answer(Base):
     value_code: Mapped[str | None] = mapped_column(String(63))
     value_text: Mapped[str | None] = mapped_column(Text)
     value_number: Mapped[float | None] = mapped_column(Float)
+
+
+class AnswerCount(Base):
+    """Responses and coded answers counted by respondent cell, kept current with the responses.
+
+    Key: campaign (hence survey), reporting year, question, answer code, the cell (the 13 groups
+    of `GROUP_KEYS` as two bit masks: membership known, member) and the organisation (0: none).
+    Question '' with code '' counts the cell's responses; a question with code '' counts the
+    cell's responses that gave the question at least one code. `surveys.answer_counts` keeps it
+    current in the transaction of every change of responses; `surveys counts-rebuild` rebuilds it.
+    """
+
+    __tablename__ = "survey_answer_count"
+    __table_args__ = (
+        CheckConstraint("n >= 0", name="n_not_negative"),
+        CheckConstraint("(groups_in & ~groups_known) = 0", name="members_known"),
+    )
+
+    campaign_id: Mapped[int] = mapped_column(
+        ForeignKey("survey_campaign.id", ondelete="CASCADE"), primary_key=True
+    )
+    reporting_year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    question_key: Mapped[str] = mapped_column(String(63), primary_key=True)
+    answer_code: Mapped[str] = mapped_column(String(63), primary_key=True)
+    groups_known: Mapped[int] = mapped_column(Integer, primary_key=True)
+    groups_in: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # Not a foreign key: 0 stands for no organisation, so that the key has no NULL in it.
+    organisation_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    n: Mapped[int] = mapped_column(Integer)

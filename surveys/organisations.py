@@ -9,6 +9,7 @@ from portal.auth.organisations import office_twins, rows_changed
 from portal.errors import InputError
 from portal.markers import N_
 from portal.models import Office
+from surveys.answer_counts import move_organisation
 from surveys.models import Campaign, Invitation, Response
 
 
@@ -50,4 +51,5 @@ def merge_organisation_rows(session: Session, duplicate_id: int, keep_id: int) -
         )
         for old, new in twins.items():
             session.execute(update(model).where(model.office_id == old).values(office_id=new))
+    move_organisation(session, duplicate_id, keep_id)  # the answer counts follow the responses
     return moved

@@ -248,3 +248,15 @@ def user_for_api_token(session: Session, token: str) -> User | None:
         return None
     row.last_used_at = utcnow()
     return row.user
+
+
+def remember_locale(user: User, locale: str) -> bool:
+    """Keep the interface language the user last browsed in, for the mails sent to them.
+
+    A preference, like the time of the last sign-in: it changes no right, so it is not audited.
+    Returns whether it changed (the caller writes only then).
+    """
+    if user.locale == locale:
+        return False
+    user.locale = locale
+    return True

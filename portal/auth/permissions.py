@@ -52,9 +52,15 @@ def can_decide_account_requests(user: Actor | None) -> bool:
 
 
 def can_manage_users(user: Actor | None) -> bool:
+    """List and search accounts; change role and organisation; deactivate; force a reset."""
     return is_admin(user)
 
 
 def can_merge_organisations(user: Actor | None) -> bool:
     """See the organisations with their likely duplicates, and merge one into another."""
     return is_staff(user)
+
+
+def can_read_audit_log(user: Actor | None) -> bool:
+    """Read and export the audit trail (it names who did what to whom): administrators only."""
+    return is_admin(user)

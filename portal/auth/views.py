@@ -1,6 +1,7 @@
 """Sign in and out, password reset, the account page with API tokens, and asking for an account.
 
-Staff pages (deciding account requests, organisations) are in admin_views, on the same blueprint.
+Staff pages (deciding account requests, organisations) are in admin_views, the administrators'
+pages of accounts and of the audit log in user_views and audit_views, all on the same blueprint.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from flask_login import login_user, logout_user
 from werkzeug.wrappers import Response
 
 from portal.auth import account_requests as request_actions
-from portal.auth import admin_views, passwords, tokens
+from portal.auth import admin_views, audit_views, passwords, tokens, user_views
 from portal.auth.blueprint import bp, hash_method, me, secret_key
 from portal.auth.enforce import public, require
 from portal.auth.forms import (
@@ -32,7 +33,8 @@ from portal.errors import InputError, NotFound
 from portal.i18n import current_language
 from portal.limits import limiter, login_limit, login_pair_key, login_pair_limit
 
-__all__ = ["admin_views", "bp"]  # admin_views adds the staff pages to bp
+# admin_views, user_views and audit_views add the staff and administrators' pages to bp.
+__all__ = ["admin_views", "audit_views", "bp", "user_views"]
 
 
 def _safe_next(target: str | None) -> str:

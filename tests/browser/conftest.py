@@ -269,5 +269,11 @@ def log_in(live_server: str) -> Callable[[Page, str], None]:
         page.fill("input[name=password]", DEMO_PASSWORD)
         page.locator("form:has(input[name=password]) [type=submit]").click()
         page.wait_for_selector("form.logout-form", state="attached")
+        # An account keeps the language it last browsed in (an earlier test may have chosen
+        # another): every test starts in English, as a fresh sign-in would on a new account.
+        if (page.locator("html").get_attribute("lang") or "en") != "en":
+            page.select_option("#language-select", "en")
+            page.locator(".language-form [type=submit]").click()
+            page.wait_for_function("() => document.documentElement.lang === 'en'")
 
     return sign_in

@@ -27,6 +27,8 @@ PATH_VALUES: dict[str, list[str]] = {
     "record_id": ["1", "2"],
     "code": ["1.2", "2.2", "3.1.2", "9.9"],
     "token": ["x" * 43, "%00"],
+    # Accounts other than the signed-in administrator's (1), whose session the run needs.
+    "user_id": ["2", "3", "4", "2147483647"],
 }
 SKIPPED = {"/logout"}  # it would end the session the rest of the run needs
 HOSTILE = [

@@ -1,7 +1,7 @@
 """campaigns for surveys imported under new keys
 
 Revision ID: 0010_any_survey_key
-Revises: 0006_search_positions
+Revises: 0009_account_admin
 Create Date: 2026-12-03 17:10:00
 
 A campaign may run any survey whose definition is stored (shipped or imported as an XLSForm):
@@ -15,7 +15,7 @@ from alembic import op
 
 
 revision: str = '0010_any_survey_key'
-down_revision: str | None = '0006_search_positions'
+down_revision: str | None = '0009_account_admin'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,12 +1,13 @@
 """Routes of the portal core: home, language, sign-in, passwords, account, account requests,
-organisations, the mail outbox, API."""
+organisations, the mail outbox, accounts and the audit log (administrators), API."""
 
 from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
 from portal.auth import account_requests, accounts, passwords
-from tests.integration.access import EVERYONE, SIGNED_IN, STAFF, Case
+from tests.factories import make_user
+from tests.integration.access import ADMIN, EVERYONE, SIGNED_IN, STAFF, Case
 
 
 def _request_id(session: Session, app) -> str:
@@ -22,6 +23,18 @@ def _request_id(session: Session, app) -> str:
 def _reset_url(session: Session, app) -> str:
     user = accounts.user_by_email(session, "staff@matrix.example.org")
     return "/password/reset/" + passwords.password_reset_token(user, app.config["SECRET_KEY"])
+
+
+def _user_url(suffix: str = "", active: bool = True):
+    """The page of a fresh account (never one of the matrix's own, which must stay signed in)."""
+
+    def build(session: Session, app) -> str:
+        user = make_user(session, "contributor")
+        user.active = active
+        session.flush()
+        return f"/admin/users/{user.id}{suffix}"
+
+    return build
 
 
 CASES = [
@@ -63,6 +76,19 @@ CASES = [
     Case("/admin/organisations/merge", "POST", STAFF, "/admin/organisations/merge"),
     Case("/admin/outbox", "GET", STAFF, "/admin/outbox"),
     Case("/admin/outbox/<int:item_id>/retry", "POST", STAFF, "/admin/outbox/999/retry"),
+    Case("/admin/users", "GET", ADMIN, "/admin/users?q=matrix&role=partner&state=active"),
+    Case("/admin/users/<int:user_id>", "GET", ADMIN, _user_url()),
+    Case("/admin/users/<int:user_id>/account", "POST", ADMIN, _user_url("/account")),
+    Case("/admin/users/<int:user_id>/deactivate", "POST", ADMIN, _user_url("/deactivate")),
+    Case(
+        "/admin/users/<int:user_id>/reactivate",
+        "POST",
+        ADMIN,
+        _user_url("/reactivate", active=False),
+    ),
+    Case("/admin/users/<int:user_id>/reset-password", "POST", ADMIN, _user_url("/reset-password")),
+    Case("/admin/audit", "GET", ADMIN, "/admin/audit?object_type=user"),
+    Case("/admin/audit/export.csv", "GET", ADMIN, "/admin/audit/export.csv?action=x"),
     Case("/api/v1/health", "GET", EVERYONE, "/api/v1/health"),
     Case("/api/v1/openapi.json", "GET", EVERYONE, "/api/v1/openapi.json"),
     Case("/api/v1/docs", "GET", EVERYONE, "/api/v1/docs"),

@@ -224,6 +224,8 @@ def test_the_page_shows_the_workers_and_the_scheduled_jobs(app, session) -> None
     background.beat(app, utcnow())
     with app.app_context():
         schedule.run_due_jobs(app)
+    # The account now keeps French (the language it browsed in): back to English by the switcher.
+    client.post("/language", data={"lang": "en", "csrf_token": csrf_from(client, "/admin/outbox")})
     page = client.get("/admin/outbox").get_data(as_text=True)
     assert f"Worker on {app.config['PORTAL_NODE']}" in page and "running" in page
     assert "Remind invitees who have not answered" in page

@@ -31,6 +31,8 @@ EXPECTED = {
     "can_contribute_knowledge": {"contributor", "staff", "admin"},
     "can_decide_account_requests": {"staff", "admin"},
     "can_manage_users": {"admin"},
+    "can_read_audit_log": {"admin"},
+    "can_merge_organisations": {"staff", "admin"},
     "is_signed_in": {"partner", "contributor", "staff", "admin"},
 }
 
