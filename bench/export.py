@@ -1,11 +1,14 @@
-"""Export of 100k survey responses to CSV and XLSX: time and peak memory, beside a reference.
+"""Export of survey responses to CSV, XLSX, SPSS and Stata: time and peak memory, beside references.
 
-The reference dumps the same answers as raw rows (one per answer, no reshaping, no labels, no
-neutralising) with the csv module from one streamed query: the floor any export has to pay.
-Each export runs in a fresh process so that its peak resident memory is its own. Run:
+The CSV's reference ("reference") dumps the same answers as raw rows (one per answer, no
+reshaping, no labels, no neutralising) with the csv module from one streamed query: the floor any
+export has to pay. The XLSX's reference ("writer") is XlsxWriter alone, with the export's options,
+writing the export's rows and codebook built in memory before the clock starts. The SPSS and Stata
+files are read back with pyreadstat. Each run is a fresh process so that its peak resident memory
+is its own; the sizes are the first N responses of one generated campaign. Run:
 
-    .venv/bin/python bench/export.py --responses 100000
-    .venv/bin/python bench/export.py --responses 100000 \
+    .venv/bin/python bench/export.py --responses 20000 100000
+    .venv/bin/python bench/export.py --responses 20000 100000 \
         --database-url postgresql+psycopg://postgres@127.0.0.1:5432/bench_surveys
 """
 
@@ -116,35 +119,78 @@ def generate(database_url: str, workdir: Path, count: int) -> int:
     return campaign_id
 
 
-def measure(fmt: str, database_url: str, workdir: Path, campaign_id: int, out: Path) -> None:
-    """Run one export in this process and print its figures as JSON."""
-    from sqlalchemy import select
-
+def measure(
+    fmt: str, database_url: str, workdir: Path, campaign_id: int, up_to: int, out: Path
+) -> None:
+    """Run one export (or reference) in this process and print its figures as JSON."""
     from portal.db import database
     from surveys import exports
-    from surveys.models import Answer
 
     app = _app(database_url, workdir)
+    db = database(app)
+    prebuilt = _prebuilt(app, db, campaign_id, up_to) if fmt == "writer" else None
     baseline = _reset_peak_rss()
-    started = time.perf_counter()
+    cpu, started = time.process_time(), time.perf_counter()
     with app.app_context(), out.open("wb") as handle:
-        if fmt == "csv":
-            exports.export_csv(database(app).transaction, campaign_id, "en", handle)
-        elif fmt == "xlsx":
-            exports.export_xlsx(database(app).transaction, campaign_id, "en", handle)
+        if fmt == "reference":
+            _reference(db, campaign_id, up_to, handle)
+        elif prebuilt is not None:
+            _writer_alone(*prebuilt, handle)
         else:
-            _reference(database(app), select, Answer, campaign_id, handle)
-    seconds = time.perf_counter() - started
+            exports.write_identifiable(db.transaction, campaign_id, fmt, "en", handle, up_to)
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     peak = _status_kb("VmHWM") or resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(
-        json.dumps(
-            {
-                "seconds": seconds,
-                "peak_mb": peak / 1024,
-                "baseline_mb": baseline / 1024,
-                "size_mb": out.stat().st_size / 1e6,
-            }
-        )
+    figures = {
+        "seconds": seconds,
+        "cpu": cpu,
+        "peak_mb": peak / 1024,
+        "baseline_mb": baseline / 1024,
+        "size_mb": out.stat().st_size / 1e6,
+    }
+    if fmt in ("sav", "dta"):
+        figures["check"] = _read_back(fmt, out)
+    print(json.dumps(figures))
+
+
+def _prebuilt(app: Any, db: Any, campaign_id: int, up_to: int) -> tuple[list[Any], list[Any]]:
+    """The XLSX export's rows and codebook, built in memory before the clock starts."""
+    from surveys.codebooks import codebook_rows
+    from surveys.export_files import ResponseExport, export_columns
+    from surveys.response_rows import iter_rows
+
+    with app.app_context():
+        rows = list(iter_rows(db.transaction, campaign_id, "en", up_to))
+        export = ResponseExport(campaign_id, "xlsx", "en", len(rows) - 2, up_to, "x.xlsx")
+        book = codebook_rows(export_columns(db.transaction, export), "en")
+    return rows, book
+
+
+def _writer_alone(rows: list[Any], book: list[Any], handle: Any) -> None:
+    """XlsxWriter alone (constant memory, the export's options) writing pre-built rows."""
+    from xlsxwriter import Workbook
+
+    from surveys.spreadsheets import XLSX_OPTIONS
+
+    workbook = Workbook(handle, XLSX_OPTIONS)
+    for name, content in (("responses", rows), ("codebook", book)):
+        sheet = workbook.add_worksheet(name)
+        for number, row in enumerate(content):
+            sheet.write_row(number, 0, row)
+    workbook.close()
+
+
+def _read_back(fmt: str, path: Path) -> str:
+    """What pyreadstat reads back: rows, variables, and one variable's labels."""
+    import pyreadstat
+
+    frame, meta = (pyreadstat.read_sav if fmt == "sav" else pyreadstat.read_dta)(str(path))
+    key = "satisfied_experience"
+    values = meta.variable_value_labels[key]
+    first = frame[key].dropna().iloc[0]
+    return (
+        f"{len(frame)} rows x {len(frame.columns)} variables; {key}: "
+        f"label {meta.column_names_to_labels[key][:40]!r}..., {len(values)} value labels, "
+        f"first value {first:g} = {values[first]!r}"
     )
 
 
@@ -168,21 +214,26 @@ def _reset_peak_rss() -> int:
     return _status_kb("VmRSS") or 0
 
 
-def _reference(db: Any, select: Any, answer: Any, campaign_id: int, handle: Any) -> None:
+def _reference(db: Any, campaign_id: int, up_to: int, handle: Any) -> None:
+    """The floor: the same answers as raw rows, one per answer, with the csv module."""
     import io
+
+    from sqlalchemy import select
+
+    from surveys.models import Answer
 
     text = io.TextIOWrapper(handle, encoding="utf-8", newline="")
     writer = csv.writer(text)
     query = (
         select(
-            answer.response_id,
-            answer.question_key,
-            answer.value_code,
-            answer.value_text,
-            answer.value_number,
+            Answer.response_id,
+            Answer.question_key,
+            Answer.value_code,
+            Answer.value_text,
+            Answer.value_number,
         )
-        .where(answer.campaign_id == campaign_id)
-        .order_by(answer.response_id)
+        .where(Answer.campaign_id == campaign_id, Answer.response_id <= up_to)
+        .order_by(Answer.response_id)
         .execution_options(yield_per=BATCH)
     )
     with db.transaction() as session:
@@ -192,49 +243,71 @@ def _reference(db: Any, select: Any, answer: Any, campaign_id: int, handle: Any)
     text.detach()
 
 
+FORMATS = ("reference", "csv", "writer", "xlsx", "sav", "dta")
+REFERENCE = {"csv": "reference", "xlsx": "writer"}  # each export's reference
+
+
+def _run(fmt: str, url: str, workdir: Path, campaign_id: int, up_to: int) -> dict[str, Any]:
+    command = [
+        sys.executable,
+        __file__,
+        "--measure",
+        fmt,
+        "--database-url",
+        url,
+        "--campaign",
+        str(campaign_id),
+        "--up-to",
+        str(up_to),
+        "--workdir",
+        str(workdir),
+    ]
+    done = subprocess.run(command, check=True, capture_output=True, text=True)
+    figures: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return figures
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--responses", type=int, default=100_000)
+    parser.add_argument("--responses", type=int, nargs="+", default=[20_000, 100_000])
     parser.add_argument("--database-url", default=None)
-    parser.add_argument("--measure", choices=["csv", "xlsx", "reference"], help=argparse.SUPPRESS)
+    parser.add_argument("--formats", nargs="+", choices=FORMATS, default=list(FORMATS))
+    parser.add_argument("--measure", choices=FORMATS, help=argparse.SUPPRESS)
     parser.add_argument("--campaign", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--up-to", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--workdir", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
         out = args.workdir / f"export.{args.measure}"
-        measure(args.measure, args.database_url, args.workdir, args.campaign, out)
+        measure(args.measure, args.database_url, args.workdir, args.campaign, args.up_to, out)
         return
     workdir = Path(tempfile.mkdtemp(prefix="bench-export-"))
     url = args.database_url or f"sqlite:///{workdir}/portal.db"
     started = time.perf_counter()
-    campaign_id = generate(url, workdir, args.responses)
+    campaign_id = generate(url, workdir, max(args.responses))
     print(
-        f"generated {args.responses} responses on {url.split('@')[-1]} "
+        f"generated {max(args.responses)} responses on {url.split('@')[-1]} "
         f"in {time.perf_counter() - started:.0f} s"
     )
-    for fmt in ("reference", "csv", "xlsx"):
-        command = [
-            sys.executable,
-            __file__,
-            "--measure",
-            fmt,
-            "--database-url",
-            url,
-            "--campaign",
-            str(campaign_id),
-            "--workdir",
-            str(workdir),
-        ]
-        figures = json.loads(
-            subprocess.run(command, check=True, capture_output=True, text=True)
-            .stdout.strip()
-            .splitlines()[-1]
-        )
-        print(
-            f"{fmt:>9}: {figures['seconds']:6.1f} s, peak RSS {figures['peak_mb']:6.0f} MB "
-            f"during the export ({figures['baseline_mb']:.0f} MB before it), "
-            f"file {figures['size_mb']:.0f} MB"
-        )
+    for size in sorted(args.responses):
+        print(f"-- {size} responses")
+        results: dict[str, dict[str, Any]] = {}
+        for fmt in args.formats:
+            figures = results[fmt] = _run(fmt, url, workdir, campaign_id, size)
+            line = (
+                f"{fmt:>9}: {figures['seconds']:6.1f} s ({figures['cpu']:6.1f} CPU-s), "
+                f"peak RSS {figures['peak_mb']:5.0f} MB ({figures['baseline_mb']:.0f} MB before "
+                f"it), file {figures['size_mb']:.0f} MB"
+            )
+            reference = results.get(REFERENCE.get(fmt, ""))
+            if reference:
+                line += (
+                    f"; x{figures['seconds'] / reference['seconds']:.2f} "
+                    f"(CPU x{figures['cpu'] / reference['cpu']:.2f}) its reference"
+                )
+            print(line)
+            if "check" in figures:
+                print(f"{'':>11}read back: {figures['check']}")
 
 
 if __name__ == "__main__":

@@ -2,9 +2,12 @@
 Flask endpoint on the same server.
 
 Each simulated volunteer opens their link, loads the last page (for its form token) and sends the
-final page, which stores the response; every page before it was saved beforehand. Run:
+final page, which stores the response, then reads the confirmation, following redirects as a
+browser does; every page before it was saved beforehand. Run:
 
     .venv/bin/python bench/submissions.py --backend sqlite --submissions 600
+    .venv/bin/python bench/submissions.py --backend sqlite --submissions 600 --server serve \
+        --threads 8
     .venv/bin/python bench/submissions.py --backend postgresql \
         --database-url postgresql+psycopg://postgres@127.0.0.1:5432/bench_surveys
 """
@@ -31,6 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+CONFIRMED = 'id="done-title"'  # the confirmation page's heading
 
 
 def bench_app() -> Any:
@@ -133,32 +137,42 @@ class Client:
             self.cookie = cookie.split(";", 1)[0]
         return response.status, response.getheader("Location") or "", text
 
-    def submit(self, token: str, form: dict[str, Any]) -> bool:
+    def submit(self, token: str, form: dict[str, Any]) -> int:
+        """Open the link, load the last page, send it and read the confirmation, following
+        redirects as a browser does; the number of requests made (0: not confirmed)."""
         self.cookie = ""
-        self.request("GET", f"/s/{token}")
-        _, _, page = self.request("GET", "/s/answer")
+        status, location, page = self.request("GET", f"/s/{token}")
+        requests = 1
+        while status == 302:
+            status, location, page = self.request("GET", urllib.parse.urlsplit(location).path)
+            requests += 1
         match = CSRF.search(page)
         if match is None:
-            return False
+            return 0
         body = urllib.parse.urlencode(dict(form, csrf_token=match.group(1)), doseq=True)
-        status, location, _ = self.request("POST", "/s/answer", body)
-        return status == 302 and location.endswith("/s/done")
+        status, location, page = self.request("POST", "/s/answer", body)
+        requests += 1
+        while status == 302:
+            status, location, page = self.request("GET", urllib.parse.urlsplit(location).path)
+            requests += 1
+        return requests if status == 200 and CONFIRMED in page else 0
 
 
-def _bare(client: Client, _job: Any) -> bool:
-    return client.request("GET", "/bench/bare")[0] == 200
+def _bare(client: Client, _job: Any) -> int:
+    return int(client.request("GET", "/bench/bare")[0] == 200)
 
 
-def _submission(client: Client, job: tuple[str, dict[str, Any]]) -> bool:
+def _submission(client: Client, job: tuple[str, dict[str, Any]]) -> int:
     token, form = job
     return client.submit(token, form)
 
 
-def _run_threads(args: tuple[int, int, list[Any], Callable[[Client, Any], bool]]) -> int:
+def _run_threads(args: tuple[int, int, list[Any], Callable[[Client, Any], int]]) -> list[int]:
+    """[successes, requests behind them]."""
     threads_count, port, jobs, work = args
     lock = threading.Lock()
     queue = list(reversed(jobs))
-    successes = [0]
+    successes = [0, 0]
 
     def worker() -> None:
         client = Client(port)
@@ -167,29 +181,30 @@ def _run_threads(args: tuple[int, int, list[Any], Callable[[Client, Any], bool]]
                 if not queue:
                     return
                 job = queue.pop()
-            ok = work(client, job)
+            requests = work(client, job)
             with lock:
-                successes[0] += int(ok)
+                successes[0] += int(requests > 0)
+                successes[1] += requests
 
     threads = [threading.Thread(target=worker) for _ in range(threads_count)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    return successes[0]
+    return successes
 
 
 def run_load(
-    processes: int, threads: int, jobs: list[Any], work: Callable[[Client, Any], bool], port: int
-) -> tuple[float, int]:
+    processes: int, threads: int, jobs: list[Any], work: Callable[[Client, Any], int], port: int
+) -> tuple[float, int, int]:
     """The jobs over processes x threads concurrent clients (processes dodge the client's GIL);
-    (seconds, successes)."""
+    (seconds, successes, requests behind them)."""
     chunks = [jobs[n::processes] for n in range(processes)]
     with multiprocessing.get_context("fork").Pool(processes) as pool:
         started = time.perf_counter()
         done = pool.map(_run_threads, [(threads, port, chunk, work) for chunk in chunks])
         seconds = time.perf_counter() - started
-    return seconds, sum(done)
+    return seconds, sum(d[0] for d in done), sum(d[1] for d in done)
 
 
 def _wait_until_up(port: int, timeout: float = 60) -> None:
@@ -203,6 +218,28 @@ def _wait_until_up(port: int, timeout: float = 60) -> None:
     raise RuntimeError("gunicorn did not start")
 
 
+def _server_command(args: argparse.Namespace, port: int) -> list[str]:
+    """gunicorn (its workers x threads), or `portal serve` (waitress, one process)."""
+    if args.server == "serve":
+        flask = [str(ROOT / ".venv" / "bin" / "flask"), "--app", "bench.submissions:bench_app()"]
+        options = ["--no-worker", "--threads", str(args.threads), "--port", str(port)]
+        return [*flask, "portal", "serve", *options]
+    return [
+        str(ROOT / ".venv" / "bin" / "gunicorn"),
+        "--workers",
+        str(args.workers),
+        "--threads",
+        str(args.threads),
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--log-level",
+        "warning",
+        "--chdir",
+        str(ROOT),
+        "bench.submissions:bench_app()",
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--backend", choices=["sqlite", "postgresql"], default="sqlite")
@@ -210,8 +247,9 @@ def main() -> None:
     parser.add_argument("--submissions", type=int, default=600)
     parser.add_argument("--processes", type=int, default=4, help="client processes")
     parser.add_argument("--threads-per-process", type=int, default=4, help="clients in each")
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--server", choices=["gunicorn", "serve"], default="gunicorn")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn's worker processes")
+    parser.add_argument("--threads", type=int, default=4, help="threads in each (serve: in all)")
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="bench-submissions-"))
     url = args.database_url or f"sqlite:///{workdir}/portal.db"
@@ -226,45 +264,35 @@ def main() -> None:
         PORTAL_INSTANCE=str(workdir),
         BASE_URL=f"http://127.0.0.1:{port}",
     )
-    command = [
-        str(ROOT / ".venv" / "bin" / "gunicorn"),
-        "--workers",
-        str(args.workers),
-        "--threads",
-        str(args.threads),
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--log-level",
-        "warning",
-        "--chdir",
-        str(ROOT),
-        "bench.submissions:bench_app()",
-    ]
-    server = subprocess.Popen(command, env=env)
+    server = subprocess.Popen(_server_command(args, port), env=env, cwd=ROOT)
     try:
         _wait_until_up(port)
         bare_jobs = list(range(args.submissions * 3))
-        bare_seconds, bare_ok = run_load(
+        bare_seconds, bare_ok, _ = run_load(
             args.processes, args.threads_per_process, bare_jobs, _bare, port
         )
         jobs = [(token, form) for token in tokens]
-        seconds, stored = run_load(
+        seconds, stored, requests = run_load(
             args.processes, args.threads_per_process, jobs, _submission, port
         )
     finally:
         server.terminate()
         server.wait(timeout=30)
+    workers = f"workers={args.workers} " if args.server == "gunicorn" else ""
     print(
-        f"backend={args.backend} gunicorn workers={args.workers} threads={args.threads} "
+        f"backend={args.backend} server={args.server} {workers}threads={args.threads} "
         f"clients={args.processes}x{args.threads_per_process} cpus={os.cpu_count()}"
     )
-    print(
-        f"bare Flask endpoint:   {bare_ok / bare_seconds:8.1f} requests/s "
-        f"({bare_ok} in {bare_seconds:.1f} s)"
-    )
+    bare = bare_ok / bare_seconds
+    print(f"bare Flask endpoint:   {bare:8.1f} requests/s ({bare_ok} in {bare_seconds:.1f} s)")
     print(
         f"completed submissions: {stored / seconds:8.1f} submissions/s ({stored} of {len(tokens)} "
-        f"in {seconds:.1f} s; 3 requests each: {3 * stored / seconds:.1f} requests/s)"
+        f"in {seconds:.1f} s; {requests / max(stored, 1):.0f} requests each, redirects followed: "
+        f"{requests / seconds:.1f} requests/s)"
+    )
+    print(
+        f"submissions/s = {stored / seconds / bare:.0%} of the bare endpoint's requests/s; "
+        f"their requests/s = {requests / seconds / bare:.0%} of it"
     )
     if stored != len(tokens):
         raise SystemExit("some submissions were not stored")

@@ -222,8 +222,9 @@ def submit_response(
     now: datetime,
     global_south_flag: str,
     tally: AnswerTally | None = None,
-) -> Response:
-    """Store the response, consuming the invitation; AlreadyAnswered if someone else did first.
+) -> int:
+    """Store the response, consuming the invitation, and return its id; AlreadyAnswered if
+    someone else did first.
 
     The response and its answers are counted in the answer counts in the same transaction: at
     once, or into `tally` when given (a bulk import applies it once at the end).
@@ -246,17 +247,20 @@ def submit_response(
     if consumed.rowcount != 1:  # type: ignore[attr-defined]
         raise AlreadyAnswered
     session.expire(invitation, ["used_at", "partial_answers"])
+    # Core inserts (no unit of work): the response row with its id back, then the answers.
     snapshot = response_snapshot(invitation, campaign, now, global_south_flag)
-    response = Response(invitation_id=invitation.id, **snapshot)
-    session.add(response)
-    try:
-        with session.begin_nested():
-            session.flush()
-    except IntegrityError:
-        # The invitation was ours (the update above), so the clash is the office's response.
-        raise AlreadyAnswered("office") from None
-    rows = answer_rows(definition, response.id, campaign.id, answers)
+    stored = insert(Response).values(invitation_id=invitation.id, **snapshot)
+    if invitation.office_id is None:  # no office: nothing but this invitation could clash
+        response_id = session.execute(stored.returning(Response.id)).scalar_one()
+    else:
+        try:
+            with session.begin_nested():
+                response_id = session.execute(stored.returning(Response.id)).scalar_one()
+        except IntegrityError:
+            # The invitation was ours (the update above), so the clash is the office's response.
+            raise AlreadyAnswered("office") from None
+    rows = answer_rows(definition, response_id, campaign.id, answers)
     if rows:
         session.execute(insert(Answer), rows)
     count_response(session, campaign.id, snapshot, rows, tally)
-    return response
+    return response_id

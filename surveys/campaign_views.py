@@ -43,6 +43,9 @@ SHOWN_PROBLEMS = 50
 EXPORT_TYPES = {
     "csv": "text/csv",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "sav": "application/x-spss-sav",
+    "dta": "application/x-stata-dta",
+    "zip": "application/zip",
 }
 
 
@@ -241,7 +244,7 @@ def _download(campaign_id: int, fmt: str, act: Callable[[str], exports.ResponseE
     return HttpResponse(body, mimetype=EXPORT_TYPES[fmt], headers=headers)
 
 
-@bp.get("/surveys/campaigns/<int:campaign_id>/export/<any(csv, xlsx):fmt>")
+@bp.get("/surveys/campaigns/<int:campaign_id>/export/<any(csv, zip, xlsx, sav, dta):fmt>")
 @require(can_manage_campaigns)
 def campaign_export(campaign_id: int, fmt: str) -> Any:
     return _download(
@@ -253,7 +256,7 @@ def campaign_export(campaign_id: int, fmt: str) -> Any:
     )
 
 
-@bp.get("/surveys/campaigns/<int:campaign_id>/export/free-text/<any(csv, xlsx):fmt>")
+@bp.get("/surveys/campaigns/<int:campaign_id>/export/free-text/<any(csv, xlsx, sav, dta):fmt>")
 @require(can_manage_campaigns)
 def campaign_export_free_text(campaign_id: int, fmt: str) -> Any:
     return _download(
@@ -265,7 +268,9 @@ def campaign_export_free_text(campaign_id: int, fmt: str) -> Any:
     )
 
 
-@bp.get("/surveys/campaigns/<int:campaign_id>/export/identifiable/<any(csv, xlsx):fmt>")
+@bp.get(
+    "/surveys/campaigns/<int:campaign_id>/export/identifiable/<any(csv, zip, xlsx, sav, dta):fmt>"
+)
 @require(can_export_identifiable)
 def campaign_export_identifiable(campaign_id: int, fmt: str) -> Any:
     return _download(

@@ -199,7 +199,14 @@ def import_responses(campaign_id: int, responses: Path) -> None:
 
 @surveys_cli.command("export-responses")
 @click.argument("campaign_id", type=int)
-@click.option("--format", "fmt", type=click.Choice(exports.EXPORT_FORMATS), required=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(exports.EXPORT_FORMATS),
+    required=True,
+    help="csv (with NAME.codebook.csv beside it), xlsx, sav (SPSS), dta (Stata) or zip (the CSV "
+    "and its codebook)",
+)
 @click.option("--out", type=click.Path(path_type=Path, dir_okay=False), required=True)
 @click.option("--lang", type=click.Choice(list(LANGUAGES)), default="en", help="label language")
 @click.option(
@@ -227,13 +234,22 @@ def export_responses(
             export = exports.export_free_text(session, None, campaign_id, fmt=fmt, locale=lang, k=k)
         else:
             export = exports.export_responses(session, None, campaign_id, fmt=fmt, locale=lang, k=k)
+    # A CSV's labels go in its codebook, beside it: NAME.codebook.csv for NAME.csv.
+    book = (
+        out.with_name(exports.codebook_name(out.name)) if fmt == "csv" and not free_text else None
+    )
     try:
         with out.open("wb") as handle:
             exports.write_export(database().transaction, export, handle)
+        if book is not None:
+            with book.open("wb") as handle:
+                exports.write_codebook(database().transaction, export, handle)
     except OSError as error:
-        raise click.ClickException(f"cannot write {out}: {error.strerror}") from None
+        raise click.ClickException(f"cannot write {error.filename}: {error.strerror}") from None
     what = "free-text answers" if free_text else "responses"
     click.echo(f"{what} of campaign {campaign_id} written to {out}")
+    if book is not None:
+        click.echo(f"codebook written to {book}")
 
 
 def _housekeeping(now: datetime) -> None:

@@ -9,13 +9,9 @@ Every value is safe to open in a spreadsheet.
 
 from __future__ import annotations
 
-import csv
-import io
 import random
-import tempfile
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import IO, Any
+from collections.abc import Sequence
+from typing import IO
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -25,86 +21,58 @@ from portal.countries import countries
 from portal.errors import InputError
 from portal.markers import N_
 from portal.models import User
-from surveys.anonymise import QUASI_IDENTIFIERS, Anonymised, anonymise
+from surveys.anonymise import QUASI_IDENTIFIERS, anonymise
 from surveys.campaigns import OBJECT_TYPE, campaign_definition, get_campaign
-from surveys.models import Answer, Campaign, Response
-from surveys.response_rows import (
-    DATE_TYPES,
-    FREE_TEXT_TYPES,
-    Transaction,
-    attribute_text,
-    iter_anonymous_rows,
-    iter_free_text_rows,
-    iter_rows,
-    organisation_codes,
+from surveys.export_files import (
+    ANONYMOUS,
+    EXPORT_FORMATS,
+    FREE_TEXT,
+    ResponseExport,
+    codebook_name,
+    export_codebook,
+    export_rows,
+    iter_export,
+    write_codebook,
+    write_export,
 )
-from surveys.spreadsheets import codebook_rows, neutralise, recoding_rows, write_xlsx
+from surveys.models import Answer, Campaign, Response
+from surveys.response_columns import DATE_TYPES, FREE_TEXT_TYPES, attribute_text
+from surveys.response_rows import Transaction, organisation_codes
+from surveys.spreadsheets import neutralise
 
-__all__ = ["neutralise", "iter_rows"]
+__all__ = [
+    "EXPORT_FORMATS",
+    "ResponseExport",
+    "codebook_name",
+    "export_codebook",
+    "export_rows",
+    "iter_export",
+    "neutralise",
+    "write_codebook",
+    "write_export",
+]
 
-EXPORT_FORMATS = ("csv", "xlsx")
-ANONYMOUS, FREE_TEXT, IDENTIFIABLE = "anonymous", "free_text", "identifiable"
 TOO_FEW = N_(
     "The campaign has %(count)s responses; an export needs at least %(k)s, so that no one can be "
     "recognised."
 )
 
 
-def iter_csv(rows: Iterator[Sequence[Any]]) -> Iterator[bytes]:
-    """CSV as UTF-8 with a byte-order mark (so spreadsheets read it as UTF-8), chunk by chunk."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    yield "\ufeff".encode()
-    for count, row in enumerate(rows, 1):
-        writer.writerow(row)
-        if count % 500 == 0:
-            yield buffer.getvalue().encode("utf-8")
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue().encode("utf-8")
-
-
-def export_csv(
+def write_identifiable(
     transaction: Transaction,
     campaign_id: int,
+    fmt: str,
     locale: str,
     out: IO[bytes],
     up_to: int | None = None,
 ) -> None:
-    """The campaign's identifiable responses as CSV into a binary file."""
-    for chunk in iter_csv(iter_rows(transaction, campaign_id, locale, up_to)):
-        out.write(chunk)
-
-
-def export_xlsx(
-    transaction: Transaction,
-    campaign_id: int,
-    locale: str,
-    out: IO[bytes],
-    up_to: int | None = None,
-) -> None:
-    """The campaign's identifiable responses as XLSX, with a codebook sheet, into a binary file."""
+    """Write the campaign's identifiable responses (up to the response id `up_to`) in a format,
+    without recording it: for benchmarks and maintenance scripts, never for a person's request."""
     with transaction() as session:
-        campaign = get_campaign(session, campaign_id)
-        codebook = codebook_rows(campaign_definition(campaign), locale)
-    write_xlsx(iter_rows(transaction, campaign_id, locale, up_to), out, codebook)
-
-
-@dataclass(frozen=True)
-class ResponseExport:
-    """An export the trail has recorded: its campaign, kind, format, language, the rows it holds
-    and, when anonymous or free text, their shuffled order and the anonymised snapshot."""
-
-    campaign_id: int
-    fmt: str
-    locale: str
-    rows: int
-    up_to: int  # the last response id counted; responses stored later are not in this export
-    filename: str
-    kind: str = IDENTIFIABLE
-    order: tuple[int, ...] = ()  # response ids (anonymous) or answer ids (free text), in order
-    attributes: Mapping[int, Mapping[str, str]] = field(default_factory=dict)
-    anonymised: Anonymised | None = None
+        campaign, count, last = _checked(session, campaign_id, fmt)
+        name, title = _filename(campaign, fmt, "-identifiable"), _title(campaign)
+    export = ResponseExport(campaign_id, fmt, locale, count, up_to or last, name, title=title)
+    write_export(transaction, export, out)
 
 
 def _checked(session: Session, campaign_id: int, fmt: str) -> tuple[Campaign, int, int]:
@@ -128,6 +96,11 @@ def _enough(count: int, k: int) -> None:
 
 def _filename(campaign: Campaign, fmt: str, suffix: str = "") -> str:
     return f"campaign-{campaign.id}-{campaign.survey_key}-{campaign.year}{suffix}.{fmt}"
+
+
+def _title(campaign: Campaign) -> str:
+    """The label of an SPSS or Stata file: the campaign's title."""
+    return campaign.title
 
 
 def _shuffled(values: Sequence[int]) -> tuple[int, ...]:
@@ -192,7 +165,17 @@ def export_responses(
     attributes = dict(zip(ids, result.rows, strict=True))
     name = _filename(campaign, fmt)
     return ResponseExport(
-        campaign.id, fmt, locale, count, last, name, ANONYMOUS, _shuffled(ids), attributes, result
+        campaign.id,
+        fmt,
+        locale,
+        count,
+        last,
+        name,
+        ANONYMOUS,
+        _shuffled(ids),
+        attributes,
+        result,
+        _title(campaign),
     )
 
 
@@ -227,7 +210,17 @@ def export_free_text(
         k=k,
     )
     name = _filename(campaign, fmt, "-free-text")
-    return ResponseExport(campaign.id, fmt, locale, len(order), last, name, FREE_TEXT, tuple(order))
+    return ResponseExport(
+        campaign.id,
+        fmt,
+        locale,
+        len(order),
+        last,
+        name,
+        FREE_TEXT,
+        tuple(order),
+        title=_title(campaign),
+    )
 
 
 def export_identifiable_responses(
@@ -246,49 +239,4 @@ def export_identifiable_responses(
         rows=count,
     )
     name = _filename(campaign, fmt, "-identifiable")
-    return ResponseExport(campaign.id, fmt, locale, count, last, name)
-
-
-def export_rows(transaction: Transaction, export: ResponseExport) -> Iterator[list[Any]]:
-    """The rows of a recorded export, header rows first."""
-    if export.kind == ANONYMOUS:
-        return iter_anonymous_rows(
-            transaction, export.campaign_id, export.locale, export.order, export.attributes
-        )
-    if export.kind == FREE_TEXT:
-        return iter_free_text_rows(transaction, export.campaign_id, export.locale, export.order)
-    return iter_rows(transaction, export.campaign_id, export.locale, export.up_to)
-
-
-def _codebook(transaction: Transaction, export: ResponseExport) -> list[list[Any]] | None:
-    if export.kind == FREE_TEXT:
-        return None
-    with transaction() as session:
-        definition = campaign_definition(get_campaign(session, export.campaign_id))
-    if export.anonymised is None:
-        return codebook_rows(definition, export.locale)
-    book = codebook_rows(definition, export.locale, free_text=False)
-    return book + recoding_rows(export.anonymised, export.locale)
-
-
-def write_export(transaction: Transaction, export: ResponseExport, out: IO[bytes]) -> None:
-    """Write a recorded export into a binary file."""
-    rows = export_rows(transaction, export)
-    if export.fmt == "csv":
-        for chunk in iter_csv(rows):
-            out.write(chunk)
-        return
-    sheet = "free_text" if export.kind == FREE_TEXT else "responses"
-    write_xlsx(rows, out, _codebook(transaction, export), sheet=sheet)
-
-
-def iter_export(transaction: Transaction, export: ResponseExport) -> Iterator[bytes]:
-    """A recorded export as chunks of bytes (an XLSX is built in a temporary file first)."""
-    if export.fmt == "csv":
-        yield from iter_csv(export_rows(transaction, export))
-        return
-    with tempfile.TemporaryFile() as handle:
-        write_export(transaction, export, handle)
-        handle.seek(0)
-        while chunk := handle.read(256 * 1024):
-            yield chunk
+    return ResponseExport(campaign.id, fmt, locale, count, last, name, title=_title(campaign))

@@ -1,4 +1,4 @@
-"""The rows of response exports: columns, attribute values, answers read in batches, neutralised.
+"""The rows of response exports: answers read in batches, cells from getters built once per export.
 
 Three shapes: the identifiable rows (response id, exact snapshot, every answer), the anonymous rows
 (a row number in shuffled order, the k-anonymous snapshot, no free text) and the free-text rows
@@ -9,136 +9,114 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
 from typing import Any
 
-from flask_babel import force_locale, lazy_gettext
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from portal.errors import NotFound
 from portal.models import Organisation
 from surveys.campaigns import campaign_definition
 from surveys.models import Answer, Campaign, Response
-from surveys.questionnaire import CHOICE_TYPES, Question, SurveyDefinition, text_for
+from surveys.questionnaire import CHOICE_TYPES, text_for
+from surveys.response_columns import (
+    DATE_TYPES,
+    VERSION_COLUMN,
+    YES_NO_ATTRIBUTES,
+    Column,
+    columns_for,
+    free_text_columns,
+)
 from surveys.spreadsheets import neutralise
 
 BATCH = 1000
-FREE_TEXT_TYPES = frozenset({"text"})
-DATE_TYPES = frozenset({"date"})  # answers that are quasi-identifiers: anonymised with the snapshot
 Transaction = Callable[[], AbstractContextManager[Session]]
-# The definition version the campaign answered (it pins one): answers stay comparable over years.
-VERSION_COLUMN = "survey_version"
 
-ATTRIBUTES: Mapping[str, tuple[tuple[str, Any], ...]] = {  # by audience (SurveyDefinition.asks)
-    "general": (),
-    "partner": (
-        ("organisation", lazy_gettext("Organisation")),
-        ("office_type", lazy_gettext("Office type")),
-        ("duty_station", lazy_gettext("Duty station")),
-    ),
-    "volunteer": (
-        ("gender", lazy_gettext("Gender")),
-        ("category", lazy_gettext("Category")),
-        ("modality", lazy_gettext("Modality")),
-        ("age_band", lazy_gettext("Age band")),
-        ("youth", lazy_gettext("Youth (18-29)")),
-        ("disability", lazy_gettext("Person with a disability")),
-        ("global_south", lazy_gettext("From the Global South")),
-        ("africa", lazy_gettext("From Africa")),
-        ("sids", lazy_gettext("From a small island developing state")),
-        ("ldc", lazy_gettext("From a least developed country")),
-        ("lldc", lazy_gettext("From a landlocked developing country")),
-        ("refugee", lazy_gettext("Refugee")),
-        ("duty_station", lazy_gettext("Duty station")),
-        ("organisation", lazy_gettext("Host entity")),
-    ),
-}
+# A yes/no attribute as text; "" when not known.
+_YES_NO: Mapping[bool | None, str] = {True: "yes", False: "no", None: ""}
+# A cell from (the row's source, the response's answers by question key). The source is the
+# response's row in the identifiable export, its anonymised attributes in the anonymous one.
+Getter = Callable[[Any, Mapping[str, list[Any]]], Any]
 
 
-@dataclass(frozen=True)
-class Column:
-    key: str
-    label: str
-    question: Question | None = None
-    labels: bool = False  # the column of option labels next to a choice question's codes
-
-
-def columns_for(
-    campaign: Campaign, definition: SurveyDefinition, locale: str, *, free_text: bool = True
-) -> list[Column]:
-    """The export's columns: response facts, attribute snapshot, one or two per question
-    (without the free-text questions when `free_text` is false), then the survey version."""
-    with force_locale(locale):
-        fixed = [
-            Column("response", str(lazy_gettext("Response"))),
-            Column("submitted_on", str(lazy_gettext("Submitted on"))),
-            Column("reporting_year", str(lazy_gettext("Reporting year"))),
-        ]
-        fixed += [Column(key, str(label)) for key, label in ATTRIBUTES[definition.asks]]
-        suffix = str(lazy_gettext("(label)"))
-        # Last: the formats are only ever extended, earlier columns keep their places.
-        version = Column(VERSION_COLUMN, str(lazy_gettext("Survey version")))
-    for question in definition.questions:
-        if not free_text and question.type in FREE_TEXT_TYPES:
-            continue
-        label = text_for(question.label, locale)
-        fixed.append(Column(question.key, label, question))
-        if question.type in CHOICE_TYPES:
-            fixed.append(Column(f"{question.key}_label", f"{label} {suffix}", question, True))
-    return [*fixed, version]
-
-
-def attribute_text(response: Any, organisations: Mapping[int, str]) -> dict[str, str]:
-    """A response's snapshot as text: dates, year, groups (yes/no), places and codes; "" unknown."""
-    values = {
-        "submitted_on": response.submitted_at.date().isoformat(),
-        "reporting_year": str(response.reporting_year),
-        "organisation": organisations.get(response.organisation_id, ""),
-    }
-    for columns in ATTRIBUTES.values():
-        for key, _ in columns:
-            if key not in values:
-                value = getattr(response, key)
-                values[key] = {True: "yes", False: "no", None: ""}.get(value, value)
-    return values
-
-
-def _answer_cell(column: Column, answers: Mapping[str, list[Any]], locale: str) -> Any:
+def answer_getter(column: Column, locale: str) -> Getter:
+    """The cell of a question column: built once per export, with the code order and the option
+    labels worked out beforehand, neutralised where a value is not one of the survey's own."""
     question = column.question
     if question is None:
-        return ""
-    values = answers.get(question.key, [])
+        return lambda source, answers: ""
+    key = question.key
     if question.type not in CHOICE_TYPES:
-        return values[0] if values else ""
-    order = question.codes
-    codes = sorted(values, key=lambda code: order.index(code) if code in order else len(order))
-    if not column.labels:
-        return ";".join(codes)
-    options = {option.code: option.label for option in question.options}
-    return "; ".join(text_for(options.get(c, {"en": c}), locale) for c in codes)
+        return lambda source, answers: neutralise(answers[key][0]) if key in answers else ""
+    order = {code: place for place, code in enumerate(question.codes)}
+    raw = {option.code: text_for(option.label, locale) for option in question.options}
+    # A single known answer (the usual case) is a look-up; several are put in the survey's order.
+    if column.labels:
+        single = {code: neutralise(text) for code, text in raw.items()}
+    else:
+        single = {code: neutralise(code) for code in order}
+
+    def several(codes: list[Any]) -> str:
+        ordered = sorted(codes, key=lambda code: order.get(code, len(order)))
+        if column.labels:
+            return "; ".join(raw[code] if code in raw else str(code) for code in ordered)
+        return ";".join(ordered)
+
+    def cell(source: Any, answers: Mapping[str, list[Any]]) -> Any:
+        codes = answers.get(key)
+        if not codes:
+            return ""
+        if len(codes) == 1 and codes[0] in single:
+            return single[codes[0]]
+        return neutralise(several(codes))
+
+    return cell
 
 
-def _cell(column: Column, response: Any, answers: Mapping[str, list[Any]], ctx: Any) -> Any:
-    if column.question is not None:
-        return _answer_cell(column, answers, ctx.locale)
-    if column.key == "response":
-        return response.id
-    if column.key == "submitted_on":
-        return response.submitted_at.date().isoformat()
-    if column.key == "organisation":
-        return ctx.organisations.get(response.organisation_id, "")
-    if column.key == VERSION_COLUMN:
-        return ctx.version
-    value = getattr(response, column.key)
-    return {True: "yes", False: "no", None: ""}.get(value, value)
+def _fact_getter(column: Column, organisations: Mapping[int, str], version: int) -> Getter:
+    """The cell of a response fact or snapshot attribute, from the response's row."""
+    key = column.key
+    if key == "response":
+        return lambda response, answers: response.id
+    if key == "submitted_on":
+        return lambda response, answers: response.submitted_at.date().isoformat()
+    if key == "reporting_year":
+        return lambda response, answers: response.reporting_year
+    if key == "organisation":
+        codes = {number: neutralise(code) for number, code in organisations.items()}
+        return lambda response, answers: codes.get(response.organisation_id, "")
+    if key == VERSION_COLUMN:
+        return lambda response, answers: version
+    if key in YES_NO_ATTRIBUTES:
+        return lambda response, answers: _YES_NO[getattr(response, key)]
+    return lambda response, answers: neutralise(getattr(response, key) or "")
 
 
-@dataclass(frozen=True)
-class _Context:
-    organisations: Mapping[int, str]
-    locale: str
-    version: int
+def row_getters(
+    columns: Sequence[Column], organisations: Mapping[int, str], locale: str, version: int
+) -> list[Getter]:
+    """One getter per column of the identifiable rows, from (response row, answers)."""
+    return [
+        answer_getter(column, locale)
+        if column.question is not None
+        else _fact_getter(column, organisations, version)
+        for column in columns
+    ]
+
+
+def _shown_getter(column: Column, locale: str, version: int) -> Getter:
+    """A cell of the anonymous export, from (anonymised attributes with the row number under
+    "response", answers): the number, an anonymised attribute or date answer, or an answer."""
+    key = column.key
+    if key == "response":
+        return lambda shown, answers: shown["response"]
+    if key == VERSION_COLUMN:
+        return lambda shown, answers: version
+    if key == "reporting_year":  # a number stays a number
+        return lambda shown, answers: int(shown[key]) if shown.get(key) else ""
+    if column.question is None or column.question.type in DATE_TYPES:
+        return lambda shown, answers: neutralise(shown.get(key, ""))
+    return answer_getter(column, locale)
 
 
 def answers_by_response(
@@ -146,21 +124,31 @@ def answers_by_response(
 ) -> dict[int, dict[str, list[Any]]]:
     grouped: dict[int, dict[str, list[Any]]] = {}
     # By the batch's ids: a campaign filter would let the planner scan all the campaign's answers
-    # once per batch instead of using the (response_id, question_key) index.
-    rows = session.execute(
-        select(
-            Answer.response_id,
-            Answer.question_key,
-            Answer.value_code,
-            Answer.value_text,
-            Answer.value_number,
-        ).where(Answer.response_id.in_(response_ids))
+    # once per batch instead of using the (response_id, question_key) index. Through the
+    # connection (Core rows, no ORM loading) with code and text as one value: a few operations
+    # per answer, the export's inner loop.
+    rows: Sequence[Any] = (
+        session.connection()
+        .execute(
+            select(
+                Answer.response_id,
+                Answer.question_key,
+                func.coalesce(Answer.value_code, Answer.value_text),
+                Answer.value_number,
+            ).where(Answer.response_id.in_(response_ids))
+        )
+        .all()
     )
-    for response_id, key, code, text, number in rows:
-        if number is not None and float(number).is_integer():
-            number = int(number)
-        value = code if code is not None else text if text is not None else number
-        grouped.setdefault(response_id, {}).setdefault(key, []).append(value)
+    for response_id, key, value, number in rows:
+        if value is None and number is not None:
+            value = int(number) if float(number).is_integer() else number
+        answers = grouped.get(response_id)
+        if answers is None:
+            grouped[response_id] = {key: [value]}
+        elif key in answers:
+            answers[key].append(value)
+        else:
+            answers[key] = [value]
     return grouped
 
 
@@ -192,7 +180,7 @@ def iter_rows(
         version = campaign.definition_version.version
     yield [column.key for column in columns]
     yield [neutralise(column.label) for column in columns]
-    ctx = _Context(organisations, locale, version)
+    getters = row_getters(columns, organisations, locale, version)
     after = 0
     while True:
         with transaction() as session:
@@ -202,13 +190,13 @@ def iter_rows(
             )
             if up_to is not None:
                 query = query.where(Response.id <= up_to)
-            batch = session.execute(query.order_by(Response.id).limit(BATCH)).all()
+            batch = session.connection().execute(query.order_by(Response.id).limit(BATCH)).all()
             if not batch:
                 return
             answers = answers_by_response(session, [row.id for row in batch])
         for response in batch:
             by_question = answers.get(response.id, {})
-            yield [neutralise(_cell(c, response, by_question, ctx)) for c in columns]
+            yield [get(response, by_question) for get in getters]
         after = batch[-1].id
 
 
@@ -224,9 +212,10 @@ def iter_anonymous_rows(
     with transaction() as session:
         campaign = _campaign(session, campaign_id)
         columns = columns_for(campaign, campaign_definition(campaign), locale, free_text=False)
-        version = str(campaign.definition_version.version)
+        version = campaign.definition_version.version
     yield [column.key for column in columns]
     yield [neutralise(column.label) for column in columns]
+    getters = [_shown_getter(column, locale, version) for column in columns]
     number = 0
     for start in range(0, len(order), BATCH):
         ids = list(order[start : start + BATCH])
@@ -234,27 +223,9 @@ def iter_anonymous_rows(
             answers = answers_by_response(session, ids)
         for response_id in ids:
             number += 1
+            shown = {**attributes[response_id], "response": number}
             by_question = answers.get(response_id, {})
-            shown = {**attributes[response_id], VERSION_COLUMN: version}
-            yield [neutralise(_shown(c, number, shown, by_question, locale)) for c in columns]
-
-
-def _shown(
-    column: Column,
-    number: int,
-    attributes: Mapping[str, str],
-    answers: Mapping[str, list[Any]],
-    locale: str,
-) -> Any:
-    """A cell of the anonymous export: the row number, an anonymised attribute or date answer,
-    or an answer as it was given."""
-    if column.key == "response":
-        return number
-    if column.key in ("reporting_year", VERSION_COLUMN) and attributes.get(column.key):
-        return int(attributes[column.key])  # a number stays a number
-    if column.question is None or column.question.type in DATE_TYPES:
-        return attributes.get(column.key, "")
-    return _answer_cell(column, answers, locale)
+            yield [get(shown, by_question) for get in getters]
 
 
 def iter_free_text_rows(
@@ -264,10 +235,9 @@ def iter_free_text_rows(
     answer id of `order` (grouped by question, shuffled within), nothing else."""
     with transaction() as session:
         definition = campaign_definition(_campaign(session, campaign_id))
-    with force_locale(locale):
-        labels = [str(lazy_gettext(text)) for text in ("Question key", "Question", "Answer")]
-    yield ["question_key", "question", "answer"]
-    yield [neutralise(label) for label in labels]
+    columns = free_text_columns(locale)
+    yield [column.key for column in columns]
+    yield [neutralise(column.label) for column in columns]
     questions = {
         question.key: text_for(question.label, locale) for question in definition.questions
     }

@@ -1,28 +1,101 @@
-"""Spreadsheet safety and workbooks: neutralised text, a write-only XLSX file, the codebook with
-the recodings of an anonymous export."""
+"""Spreadsheet safety and files: neutralised text, CSV in chunks, a streamed XLSX workbook."""
 
 from __future__ import annotations
 
+import csv
+import io
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import IO, Any
 
-from flask_babel import force_locale, lazy_gettext
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-
-from surveys.anonymise import BLANK, OTHER, TOP_AGE_BAND, Anonymised
-from surveys.questionnaire import CHOICE_TYPES, SurveyDefinition, text_for
+from xlsxwriter import Workbook  # type: ignore[import-untyped]
+from xlsxwriter.worksheet import Worksheet  # type: ignore[import-untyped]
 
 # A spreadsheet runs a cell starting with one of these as a formula (leading blanks are skipped).
 _FORMULA_START = re.compile(r"^[\s]*[=+\-@\t\r]")
+_SAFE_FIRST = re.compile(r"[^\s=+\-@]")  # a first character that settles it: the text is safe
 
 
 def neutralise(value: Any) -> Any:
     """A text a spreadsheet would execute gets a leading apostrophe; numbers stay numbers."""
-    if isinstance(value, str) and _FORMULA_START.match(value):
-        return "'" + value
-    return value
+    if value.__class__ is not str and not isinstance(value, str):
+        return value
+    if _SAFE_FIRST.match(value) or not _FORMULA_START.match(value):
+        return value
+    return "'" + value
+
+
+def iter_csv(rows: Iterable[Sequence[Any]]) -> Iterator[bytes]:
+    """CSV as UTF-8 with a byte-order mark (so spreadsheets read it as UTF-8), chunk by chunk."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    yield "\ufeff".encode()
+    for count, row in enumerate(rows, 1):
+        writer.writerow(row)
+        if count % 500 == 0:
+            yield buffer.getvalue().encode("utf-8")
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue().encode("utf-8")
+
+
+# Rows go to disk as they come (constant memory, strings inline); a text is always a text: never
+# a formula, a link or a number, whatever it starts with.
+XLSX_OPTIONS = {
+    "constant_memory": True,
+    "strings_to_formulas": False,
+    "strings_to_urls": False,
+    "strings_to_numbers": False,
+}
+
+
+_ESCAPE_LIKE = re.compile("(_x[0-9a-fA-F]{4}_)")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")  # XML cannot hold them: _xHHHH_
+
+
+class _Sheet(Worksheet):
+    """XlsxWriter's worksheet, with the two steps that write an inline string done as XlsxWriter
+    does, but for a carriage return: written as the character reference &#13; (as openpyxl writes
+    it), which every reader decodes, instead of _x000D_, which openpyxl (and so pandas) does not
+    decode in inline strings. (Tests read hostile texts back to check it.)"""
+
+    @staticmethod
+    def _escape_control_characters(data: Any) -> Any:
+        if data.__class__ is not str:
+            return data
+        if "_x" in data:  # a text that looks like an escape is escaped itself
+            data = _ESCAPE_LIKE.sub(r"_x005F\1", data)
+        if _CONTROL.search(data):
+            data = _CONTROL.sub(lambda match: f"_x{ord(match.group()):04X}_", data)
+        if "\ufffe" in data or "\uffff" in data:
+            data = data.replace("\ufffe", "_xFFFE_").replace("\uffff", "_xFFFF_")
+        return data
+
+    def _xml_inline_string(
+        self, string: str, preserve: bool, attributes: Sequence[tuple[str, Any]] = ()
+    ) -> None:
+        cell = "".join(f' {key}="{self._escape_attributes(value)}"' for key, value in attributes)
+        space = ' xml:space="preserve"' if preserve else ""
+        text = self._escape_data(string)
+        if "\r" in text:
+            text = text.replace("\r", "&#13;")
+        self.fh.write(f'<c{cell} t="inlineStr"><is><t{space}>{text}</t></is></c>')
+
+
+def _write_rows(sheet: Any, rows: Iterable[Sequence[Any]]) -> None:
+    """Each cell through XlsxWriter's writer for its type (what `write_row` finds out cell by
+    cell): a text (never a formula), a number, or anything else through `write`."""
+    text, number = sheet._write_string, sheet._write_number
+    for row_number, row in enumerate(rows):
+        for column, value in enumerate(row):
+            kind = value.__class__
+            if kind is str:
+                if value:  # an empty text is an empty cell
+                    text(row_number, column, value)
+            elif kind is int or kind is float:
+                number(row_number, column, value)
+            elif value is not None:
+                sheet.write(row_number, column, value)
 
 
 def write_xlsx(
@@ -32,121 +105,12 @@ def write_xlsx(
     *,
     sheet: str = "responses",
 ) -> None:
-    """A write-only workbook (rows go to disk as they come): the rows, then a codebook sheet
-    (when there is one)."""
-    workbook = Workbook(write_only=True)
-    data = workbook.create_sheet(sheet)
-    data.freeze_panes = "A3"
-    for row in rows:
-        data.append([_text_cell(data, value) for value in row])
-    if codebook is None:
-        workbook.save(out)
-        return
-    book = workbook.create_sheet("codebook")
-    for row in codebook:
-        book.append([_text_cell(book, value) for value in row])
-    workbook.save(out)
-
-
-def _text_cell(sheet: Any, value: Any) -> Any:
-    if not isinstance(value, str):
-        return value
-    cell = WriteOnlyCell(sheet, value=value)
-    # openpyxl takes any text starting with "=" for a formula; neutralised text must stay text.
-    cell.data_type = "s"
-    return cell
-
-
-def codebook_rows(
-    definition: SurveyDefinition, locale: str, *, free_text: bool = True
-) -> list[list[Any]]:
-    """question key, question, answer code, answer label: for every choice of every question
-    (without the free-text questions when `free_text` is false)."""
-    with force_locale(locale):
-        header = [
-            str(lazy_gettext("Question key")),
-            str(lazy_gettext("Question")),
-            str(lazy_gettext("Answer code")),
-            str(lazy_gettext("Answer label")),
-        ]
-    rows: list[list[Any]] = [["question_key", "question", "code", "label"], header]
-    for question in definition.questions:
-        if not free_text and question.type == "text":
-            continue
-        label = neutralise(text_for(question.label, locale))
-        if question.type not in CHOICE_TYPES:
-            rows.append([question.key, label, "", question.type])
-        for option in question.options:
-            rows.append(
-                [
-                    question.key,
-                    label,
-                    option.code,
-                    neutralise(text_for(option.label, locale)),
-                ]
-            )
-    return rows
-
-
-def recoding_rows(anonymised: Anonymised, locale: str) -> list[list[Any]]:
-    """The codebook's rows documenting an anonymous export: what each recoded column holds, the
-    level of each place shown, and what an empty cell means."""
-    k, cells = anonymised.k, anonymised.suppressed
-    with force_locale(locale):
-        rows = [
-            [
-                "submitted_on",
-                str(lazy_gettext("Submitted on")),
-                "YYYY-MM",
-                str(lazy_gettext("Dates are shown to the month.")),
-            ],
-            [
-                "age_band",
-                str(lazy_gettext("Age band")),
-                TOP_AGE_BAND,
-                str(lazy_gettext("50 years or older (50_59 and 60_plus merged).")),
-            ],
-            [
-                "duty_station",
-                str(lazy_gettext("Duty station")),
-                "",
-                str(
-                    lazy_gettext(
-                        "A country (ISO 3166 alpha-3) shared by at least %(k)s responses; "
-                        "otherwise its M49 sub-region, or its M49 region.",
-                        k=k,
-                    )
-                ),
-            ],
-            [
-                "organisation",
-                str(lazy_gettext("Host entity")),
-                OTHER,
-                str(lazy_gettext("Host entities with fewer than %(k)s responses.", k=k)),
-            ],
-            [
-                "",
-                "",
-                BLANK,
-                str(
-                    lazy_gettext(
-                        "An empty cell is not given, or suppressed so that every combination "
-                        "of attributes is shared by at least %(k)s responses (%(count)s "
-                        "cells suppressed).",
-                        k=k,
-                        count=cells,
-                    )
-                ),
-            ],
-            ["", "", "", str(lazy_gettext("Free-text answers are in a separate file."))],
-        ]
-        levels = {
-            "country": lazy_gettext("Country"),
-            "sub_region": lazy_gettext("M49 sub-region"),
-            "region": lazy_gettext("M49 region"),
-        }
-        for place, level in sorted(anonymised.places.items()):
-            rows.append(
-                ["duty_station", str(lazy_gettext("Duty station")), place, str(levels[level])]
-            )
-    return [[neutralise(value) for value in row] for row in rows]
+    """A workbook written row by row (XlsxWriter in constant-memory mode): the rows under two
+    frozen header rows, then a codebook sheet (when there is one)."""
+    workbook = Workbook(out, XLSX_OPTIONS)
+    data = workbook.add_worksheet(sheet, _Sheet)
+    data.freeze_panes(2, 0)
+    _write_rows(data, rows)
+    if codebook is not None:
+        _write_rows(workbook.add_worksheet("codebook", _Sheet), codebook)
+    workbook.close()

@@ -29,7 +29,7 @@ from portal.errors import InputError, NotFound, error_response
 from portal.i18n import LANGUAGES, current_language
 from portal.limits import count_failure, failures_exceeded, limiter, token_limit
 from portal.models import User
-from surveys import answering, invitations, office_surveys, pages
+from surveys import answering, invitations, office_surveys, page_cache, pages
 from surveys.campaigns import campaign_definition, get_campaign
 from surveys.forms import GROUP_LABELS, STATE_LABELS, VALUE_LABELS, PageForm
 from surveys.models import Campaign, Invitation, InvitationLink
@@ -116,8 +116,13 @@ def _render_page(
     notice: str | None = None,
 ) -> str:
     saved = answering.saved_answers(invitation, definition)
-    view = pages.page_view(definition, page_index, saved, values, errors, current_language())
-    return render_template("surveys/answer.html", page=view, form=PageForm(), notice=notice)
+    locale = current_language()
+    view = pages.page_view(definition, page_index, saved, values, errors, locale)
+    content_hash = invitation.campaign.definition_version.content_hash
+    shown = page_cache.questions_html(view, content_hash, locale)
+    return render_template(
+        "surveys/answer.html", page=view, form=PageForm(), notice=notice, questions_html=shown
+    )
 
 
 @bp.get("/s/<token>")
@@ -167,6 +172,10 @@ def _posted_page(definition: SurveyDefinition) -> int:
 @bp.post("/s/answer")
 @public
 def answer_post() -> Any:
+    if not session.get(BOUND) and session.get(DONE) is not None:
+        # The browser sends the final page again (a reload of the confirmation): nothing is
+        # stored twice (the link is used, and this session no longer holds it); confirm again.
+        return _done_page(session[DONE])
     invitation, definition = _bound_invitation()
     page_index = _posted_page(definition)
     action = request.form.get("action", "next")
@@ -193,9 +202,11 @@ def _after_post(
     if action == "language":
         return _switch_language(invitation, definition, result.page_index, formdata)
     if result.submitted:
+        # The confirmation in answer to the final POST, without a redirect and a second request;
+        # sending it again confirms again (`answer_post`), it never stores a second response.
         session.pop(BOUND, None)
         session[DONE] = invitation.campaign_id
-        return redirect(url_for("surveys.done"))
+        return _done_page(invitation.campaign_id)
     if result.errors and result.saved:
         # This page was kept; an earlier one lacks an answer: show that page with its errors.
         values = answering.form_values(answering.saved_answers(invitation, definition))
@@ -226,12 +237,7 @@ def _switch_language(
     return redirect(url_for("surveys.answer"))
 
 
-@bp.get("/s/done")
-@public
-def done() -> Any:
-    campaign_id = session.get(DONE)
-    if campaign_id is None:
-        return redirect(url_for("portal.home"))
+def _done_page(campaign_id: int) -> str:
     definition = campaign_definition(get_campaign(db_session(), campaign_id))
     locale = current_language()
     return render_template(
@@ -239,6 +245,15 @@ def done() -> Any:
         survey_title=pages.localised(definition.title, locale),
         thanks=pages.localised(definition.thanks, locale),
     )
+
+
+@bp.get("/s/done")
+@public
+def done() -> Any:
+    campaign_id = session.get(DONE)
+    if campaign_id is None:
+        return redirect(url_for("portal.home"))
+    return _done_page(campaign_id)
 
 
 @bp.errorhandler(CSRFError)

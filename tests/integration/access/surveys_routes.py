@@ -136,19 +136,20 @@ CASES = [
     Case("/surveys/campaigns/<int:campaign_id>/roster", "GET", STAFF, _campaign_url("/roster")),
     Case("/surveys/campaigns/<int:campaign_id>/roster", "POST", STAFF, _campaign_url("/roster")),
     Case(
-        "/surveys/campaigns/<int:campaign_id>/export/<any(csv, xlsx):fmt>",
+        "/surveys/campaigns/<int:campaign_id>/export/<any(csv, zip, xlsx, sav, dta):fmt>",
         "GET",
         STAFF,
         _campaign_url("/export/csv"),
     ),
     Case(
-        "/surveys/campaigns/<int:campaign_id>/export/free-text/<any(csv, xlsx):fmt>",
+        "/surveys/campaigns/<int:campaign_id>/export/free-text/<any(csv, xlsx, sav, dta):fmt>",
         "GET",
         STAFF,
         _campaign_url("/export/free-text/csv"),
     ),
     Case(
-        "/surveys/campaigns/<int:campaign_id>/export/identifiable/<any(csv, xlsx):fmt>",
+        "/surveys/campaigns/<int:campaign_id>/export/identifiable/"
+        "<any(csv, zip, xlsx, sav, dta):fmt>",
         "GET",
         ADMIN,
         _campaign_url("/export/identifiable/csv"),

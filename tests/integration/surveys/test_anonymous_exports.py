@@ -56,7 +56,7 @@ def audit_rows(app, action: str) -> list[tuple[int | None, int | None, dict]]:
 
 def table(raw: bytes) -> tuple[list[str], list[dict[str, str]]]:
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
-    return rows[0], [dict(zip(rows[0], row, strict=True)) for row in rows[2:]]
+    return rows[0], [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
 
 
 KENYANS = [{"nationality": "KEN", "duty_station": "KEN"} for _ in range(11)]

@@ -61,7 +61,7 @@ def test_a_survey_answered_on_the_web_is_counted_when_it_is_stored(app, client, 
         response = client.post(
             "/s/answer", data=dict(form, csrf_token=csrf_from(client, "/s/answer"))
         )
-        assert response.status_code == 302
+        assert response.status_code == (200 if last else 302)  # the last: the confirmation
     year = utcnow().year
     with database(app).transaction() as session:
         frame = counted_answers(session, "volunteer_exit", "satisfied_experience", year)
@@ -125,7 +125,7 @@ def test_uncounted_then_deleted_responses_leave_no_trace_in_the_counts(session) 
         invitation, _ = make_invitation(session, campaign, gender="male")
         answers = answers_for(definition, satisfied_experience=code)
         when = datetime(2025, 4, 1, tzinfo=UTC)
-        stored.append(submit_response(session, invitation, definition, answers, when, "x").id)
+        stored.append(submit_response(session, invitation, definition, answers, when, "x"))
     uncount_responses(session, stored[1:])
     invitations = select(Response.invitation_id).where(Response.id.in_(stored[1:]))
     session.execute(update(Invitation).where(Invitation.id.in_(invitations)).values(used_at=None))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import time
 
+from markupsafe import escape
 from sqlalchemy import func, select
 
 from portal.db import database, utcnow
@@ -40,7 +41,9 @@ def answer_all(client, definition, answers: dict) -> object:
         form = page_form(definition, page_index, answers)
         form["action"] = "submit" if last else "next"
         response = post_page(client, form)
-        assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+        # Each page redirects to the next; the last answers with the confirmation.
+        expected = 200 if last else 302
+        assert response.status_code == expected, response.get_data(as_text=True)[:2000]
     return response
 
 
@@ -85,9 +88,8 @@ def test_the_whole_survey_stores_one_response_with_the_snapshot(app, client, shi
     )
     client.get(f"/s/{token}")
     final = answer_all(client, definition, answers)
-    assert final.headers["Location"].endswith("/s/done")
-    done = client.get("/s/done").get_data(as_text=True)
-    assert "Thank you" in done
+    assert "Thank you" in final.get_data(as_text=True)
+    assert "Thank you" in client.get("/s/done").get_data(as_text=True)
     with database(app).transaction() as session:
         response = session.scalars(select(Response)).one()
         stored = session.get(Invitation, invitation_id)
@@ -152,7 +154,7 @@ def test_answers_to_questions_no_longer_shown_are_dropped(app, client, shipped) 
     happy = dict(unhappy, satisfied_experience="fully_agree")
     post_page(client, dict(page_form(definition, 2, happy), action="next"))
     final = post_page(client, dict(page_form(definition, 3, happy), action="submit"))
-    assert final.status_code == 302
+    assert final.status_code == 200  # the confirmation
     with database(app).transaction() as session:
         keys = set(session.scalars(select(Answer.question_key)))
     assert "experience_improvements" not in keys
@@ -251,7 +253,7 @@ def test_a_web_response_skipping_an_indicator_question_is_counted_as_skipped(
     del answers["satisfied_experience"]
     client.get(f"/s/{token}")
     final = answer_all(client, definition, answers)
-    assert final.headers["Location"].endswith("/s/done")
+    assert "Thank you" in final.get_data(as_text=True)
     with database(app).transaction() as session:
         assert session.scalar(select(func.count()).select_from(Response)) == 6
         skipped_rows = session.scalar(
@@ -319,3 +321,59 @@ def test_a_campaign_pinned_to_version_one_still_requires_the_indicator_answer(
         r'id="q-satisfied_experience-error">(.*?)</div>', refused.get_data(as_text=True), re.S
     )
     assert error and "Please answer this question." in error.group(1)
+
+
+def test_sending_the_final_page_again_confirms_again_and_stores_nothing_twice(
+    app, client, shipped
+) -> None:
+    """The confirmation answers the final POST itself: a reload sends that POST again."""
+    definition = shipped["volunteer_exit"]
+    _, token = arrange(app)
+    client.get(f"/s/{token}")
+    answers = answers_for(definition)
+    last = len(definition.pages) - 1
+    final_form = dict(page_form(definition, 0, answers), action="next")
+    for page_index in range(len(definition.pages)):
+        form = dict(page_form(definition, page_index, answers))
+        form.update(action="submit" if page_index == last else "next")
+        form["csrf_token"] = csrf_from(client, "/s/answer")
+        final_form, response = form, client.post("/s/answer", data=form)
+    assert response.status_code == 200 and "Thank you" in response.get_data(as_text=True)
+    again = client.post("/s/answer", data=final_form)  # what a reload of that page sends
+    assert again.status_code == 200 and "Thank you" in again.get_data(as_text=True)
+    # Another browser holding the link (opened before the response was stored) is refused.
+    other = app.test_client()
+    assert other.get(f"/s/{token}").status_code == 410
+    with database(app).transaction() as session:
+        assert session.scalar(select(func.count()).select_from(Response)) == 1
+        assert session.scalar(select(Invitation.used_at)) is not None
+
+
+def test_blank_questions_come_from_the_cache_in_each_language_and_answers_never_do(
+    app, shipped
+) -> None:
+    """Rendered once per definition, page, language and question; a value is never cached."""
+    definition = shipped["volunteer_exit"]
+    with database(app).transaction() as session:
+        campaign = make_campaign(session)
+        links = [make_invitation(session, campaign, locale=lang)[1] for lang in ("fr", "es", "fr")]
+    pages = []
+    for number, token in enumerate(links):
+        browser = app.test_client()
+        browser.get(f"/s/{token}")
+        first, second = (browser.get("/s/answer").get_data(as_text=True) for _ in range(2))
+        assert without_tokens(first) == without_tokens(second)
+        pages.append(first)
+        if number == 0:  # a typed value and an error are shown, on that page alone
+            form = dict(page_form(definition, 0, {}), action="next", assignment_end_date="31/02")
+            shown = post_page(browser, form).get_data(as_text=True)
+            assert 'value="31/02"' in shown and 'aria-invalid="true"' in shown
+    assert without_tokens(pages[0]) == without_tokens(pages[2])
+    assert "31/02" not in pages[2] and 'aria-invalid="true"' not in pages[2]
+    label = definition.pages[0].questions[0].label  # its first words: no typography involved
+    french, spanish = (str(escape(label[lang][:20])) for lang in ("fr", "es"))
+    assert french in pages[0] and spanish in pages[1] and spanish not in pages[0]
+
+
+def without_tokens(page: str) -> str:
+    return re.sub(r'name="csrf_token" value="[^"]+"', "", page)

@@ -40,6 +40,15 @@ def write(app, campaign_id: int, fmt: str, locale: str = "en", *, free_text: boo
     return buffer.getvalue()
 
 
+def write_codebook(app, campaign_id: int, locale: str = "en") -> bytes:
+    """The codebook of an audited anonymous CSV export, as CSV bytes."""
+    with database(app).transaction() as session:
+        export = exports.export_responses(session, None, campaign_id, fmt="csv", locale=locale, k=5)
+    buffer = io.BytesIO()
+    assert exports.write_codebook(database(app).transaction, export, buffer)
+    return buffer.getvalue()
+
+
 def csv_rows(raw: bytes) -> list[list[str]]:
     return list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
 
@@ -107,19 +116,19 @@ def test_xlsx_numbers_stay_numeric(app, shipped) -> None:
     assert row[header.index("reporting_year")].value == utcnow().year
 
 
-def test_csv_has_codes_labels_and_two_header_rows_and_no_identity(app, shipped) -> None:
+def test_csv_has_codes_labels_one_header_row_and_no_identity(app, shipped) -> None:
     campaign_id = arrange(app, shipped, ["=1+1", "plain", "fine", "good", "ok"])
     raw = write(app, campaign_id, "csv", "fr")
     assert raw.startswith("\ufeff".encode())
     rows = csv_rows(raw)
-    keys, labels, data = rows[0], rows[1], rows[2:]
+    keys, data = rows[0], rows[1:]
     assert len(data) == 5
     assert "satisfied_experience" in keys and "satisfied_experience_label" in keys
     definition = shipped["volunteer_exit"]
-    assert (
-        labels[keys.index("satisfied_experience")]
-        == definition.question("satisfied_experience").label["fr"]
-    )
+    # The labels are in the codebook, one row per column (per code for a choice question).
+    labels = {row[0]: row[1] for row in csv_rows(write_codebook(app, campaign_id, "fr"))[1:]}
+    assert labels["satisfied_experience"] == definition.question("satisfied_experience").label["fr"]
+    assert set(keys) <= set(labels)
     first = dict(zip(keys, data[0], strict=True))
     assert first["satisfied_experience"] == "fully_agree"
     assert first["satisfied_experience_label"] == "Tout à fait d'accord"
@@ -137,7 +146,7 @@ def test_csv_has_codes_labels_and_two_header_rows_and_no_identity(app, shipped) 
     assert "comments" not in keys and "plain" not in text
     free = csv_rows(write(app, campaign_id, "csv", free_text=True))
     assert free[0] == ["question_key", "question", "answer"]
-    assert sorted(row[2] for row in free[2:] if row[0] == "comments") == [
+    assert sorted(row[2] for row in free[1:] if row[0] == "comments") == [
         "'=1+1",
         "fine",
         "good",
@@ -210,8 +219,9 @@ def test_every_export_carries_the_campaigns_survey_version(app, shipped) -> None
     rows = csv_rows(write(app, campaign_id, "csv"))
     keys = rows[0]
     assert keys[-1] == "survey_version"  # appended: every other column keeps its place
-    assert rows[1][keys.index("survey_version")] == "Survey version"
-    assert [row[keys.index("survey_version")] for row in rows[2:]] == ["3"] * 5
+    book = csv_rows(write_codebook(app, campaign_id))
+    assert ["survey_version", "Survey version", "", ""] in book  # its label is in the codebook
+    assert [row[keys.index("survey_version")] for row in rows[1:]] == ["3"] * 5
     sheet = openpyxl.load_workbook(io.BytesIO(write(app, campaign_id, "xlsx")))["responses"]
     header = [cell.value for cell in sheet[1]]
     assert [
@@ -224,4 +234,4 @@ def test_every_export_carries_the_campaigns_survey_version(app, shipped) -> None
     buffer = io.BytesIO()
     exports.write_export(database(app).transaction, export, buffer)
     identifiable = csv_rows(buffer.getvalue())
-    assert {row[identifiable[0].index("survey_version")] for row in identifiable[2:]} == {"3"}
+    assert {row[identifiable[0].index("survey_version")] for row in identifiable[1:]} == {"3"}
