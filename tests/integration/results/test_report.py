@@ -21,7 +21,7 @@ from tests.integration.results import builders
 EXPECTED = {
     "en": ["Results framework annex, 2024", "Notes and sources", "Green: on target",
            "95.7% of target", "90.0%", "94.0%", "n = 10 valid answers"],
-    "fr": ["Annexe du cadre de résultats, 2024", "Notes et sources", "Vert : cible atteinte",
+    "fr": ["Annexe du cadre de résultats, 2024", "Notes et sources", "Vert\u202f: cible atteinte",
            "95,7% de la cible", "90,0%", "94,0%"],
     # Arabic is shaped right to left: each word comes out whole (pypdf reads the glyphs back in
     # their logical order only when they were shaped), figures as Babel writes them.
@@ -152,7 +152,7 @@ def test_results_report_command_writes_the_pdf(
     assert result.exit_code == 0, result.output
     assert "report of 2024 (fr) written to" in result.output
     text = _text(out.read_bytes())
-    assert "Vert : cible atteinte" in text and "90,0%" in text
+    assert "Vert\u202f: cible atteinte" in text and "90,0%" in text  # French spacing
 
 
 def test_results_report_command_refuses_a_year_outside_every_framework(
