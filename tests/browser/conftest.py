@@ -270,10 +270,12 @@ def log_in(live_server: str) -> Callable[[Page, str], None]:
         page.locator("form:has(input[name=password]) [type=submit]").click()
         page.wait_for_selector("form.logout-form", state="attached")
         # An account keeps the language it last browsed in (an earlier test may have chosen
-        # another): every test starts in English, as a fresh sign-in would on a new account.
-        if (page.locator("html").get_attribute("lang") or "en") != "en":
-            page.select_option("#language-select", "en")
+        # another): every test starts in its browser's language, as on a new account.
+        wanted = str(page.evaluate("navigator.language")).split("-")[0]
+        wanted = wanted if wanted in ("en", "fr", "es", "zh", "ar", "ru") else "en"
+        if (page.locator("html").get_attribute("lang") or "en") != wanted:
+            page.select_option("#language-select", wanted)
             page.locator(".language-form [type=submit]").click()
-            page.wait_for_function("() => document.documentElement.lang === 'en'")
+            page.wait_for_function(f"() => document.documentElement.lang === '{wanted}'")
 
     return sign_in
