@@ -17,8 +17,8 @@ from knowledge.catalogue import product_metadata
 from knowledge.models import KnowledgeProduct
 from portal.auth.enforce import public
 from portal.db import db_session, utcnow
+from portal.formulas import safe_cell
 from portal.mail import absolute_url
-from portal.results.exports import safe_cell
 
 bp = Blueprint("knowledge_catalogue", __name__, url_prefix="/knowledge")
 BATCH = 500

@@ -17,6 +17,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from portal.audit import record
+from portal.formulas import safe_cell
 from portal.logs import redact
 from portal.models import AuditEvent, User
 from portal.paging import Page, paginate
@@ -31,7 +32,6 @@ WITHHELD = "[withheld]"
 Transaction = Callable[[], AbstractContextManager[Session]]
 # A spreadsheet runs a cell starting with one of these as a formula (tab and CR: as DDE), leading
 # blanks looked through. (The results exports apply the same rule; the core cannot import them.)
-_FORMULA_START = re.compile(r"^(?:[\t\r]|\s*[=+\-@])")
 
 
 @dataclass(frozen=True)
@@ -125,13 +125,6 @@ def export_audit_log(session: Session, actor: User | None, filters: AuditFilters
 
 def _plain(value: Any) -> Any:
     return value.isoformat() if isinstance(value, date) else value
-
-
-def safe_cell(value: Any) -> Any:
-    """Text a spreadsheet would run gets a leading apostrophe; numbers and None stay as they are."""
-    if isinstance(value, str) and _FORMULA_START.match(value):
-        return "'" + value
-    return value
 
 
 _COLUMNS = (

@@ -8,10 +8,10 @@ from typing import Any
 
 from flask_babel import force_locale, lazy_gettext
 
+from portal.formulas import safe_cell as neutralise
 from surveys.anonymise import BLANK, OTHER, TOP_AGE_BAND, Anonymised
 from surveys.questionnaire import CHOICE_TYPES, text_for
 from surveys.response_columns import Column
-from surveys.spreadsheets import neutralise
 
 
 def codebook_rows(columns: Sequence[Column], locale: str) -> list[list[Any]]:

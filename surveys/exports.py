@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from portal import audit
 from portal.countries import countries
 from portal.errors import InputError
+from portal.formulas import safe_cell as neutralise
 from portal.markers import N_
 from portal.models import User
 from surveys.anonymise import QUASI_IDENTIFIERS, anonymise
@@ -38,7 +39,6 @@ from surveys.export_files import (
 from surveys.models import Answer, Campaign, Response
 from surveys.response_columns import DATE_TYPES, FREE_TEXT_TYPES, attribute_text
 from surveys.response_rows import Transaction, organisation_codes
-from surveys.spreadsheets import neutralise
 
 __all__ = [
     "EXPORT_FORMATS",

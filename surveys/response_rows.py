@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from portal.errors import NotFound
+from portal.formulas import safe_cell as neutralise
 from portal.models import Organisation
 from surveys.campaigns import campaign_definition
 from surveys.models import Answer, Campaign, Response
@@ -27,7 +28,6 @@ from surveys.response_columns import (
     columns_for,
     free_text_columns,
 )
-from surveys.spreadsheets import neutralise
 
 BATCH = 1000
 Transaction = Callable[[], AbstractContextManager[Session]]

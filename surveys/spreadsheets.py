@@ -1,4 +1,4 @@
-"""Spreadsheet safety and files: neutralised text, CSV in chunks, a streamed XLSX workbook."""
+"""Spreadsheet files: CSV in chunks and a streamed XLSX workbook (cells guarded by portal.formulas)."""
 
 from __future__ import annotations
 
@@ -12,17 +12,6 @@ from xlsxwriter import Workbook  # type: ignore[import-untyped]
 from xlsxwriter.worksheet import Worksheet  # type: ignore[import-untyped]
 
 # A spreadsheet runs a cell starting with one of these as a formula (leading blanks are skipped).
-_FORMULA_START = re.compile(r"^[\s]*[=+\-@\t\r]")
-_SAFE_FIRST = re.compile(r"[^\s=+\-@]")  # a first character that settles it: the text is safe
-
-
-def neutralise(value: Any) -> Any:
-    """A text a spreadsheet would execute gets a leading apostrophe; numbers stay numbers."""
-    if value.__class__ is not str and not isinstance(value, str):
-        return value
-    if _SAFE_FIRST.match(value) or not _FORMULA_START.match(value):
-        return value
-    return "'" + value
 
 
 def iter_csv(rows: Iterable[Sequence[Any]]) -> Iterator[bytes]:

@@ -12,6 +12,7 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
+from portal.formulas import safe_cell
 from portal.results.figures import YearResults
 
 FORMATS: Final = {
@@ -21,8 +22,6 @@ FORMATS: Final = {
 }
 TOTAL: Final = "total"
 # A spreadsheet runs a cell starting with one of these as a formula (or as DDE with tab/CR).
-_FORMULA_STARTS: Final = ("=", "+", "-", "@")
-_CONTROL_STARTS: Final = ("\t", "\r")
 
 FIGURE_COLUMNS: Final = (
     "value", "numerator", "valid_n", "excluded_n", "ci95_low", "ci95_high",
@@ -36,19 +35,6 @@ MATRIX_COLUMNS: Final = (
 # `no_data` (appended, so that earlier columns keep their places): true where there is no figure at
 # all, as opposed to `suppressed`, a figure that exists but is withheld. Values stay unrounded.
 BREAKDOWN_COLUMNS: Final = ("code", "title", "breakdown", "unit", *FIGURE_COLUMNS, "no_data")
-
-
-def safe_cell(value: Any) -> Any:
-    """A cell no spreadsheet runs: text that would start a formula gets a leading apostrophe.
-
-    Leading spaces do not protect a formula in every spreadsheet, so they are looked through.
-    Numbers, booleans and None stay as they are.
-    """
-    if not isinstance(value, str):
-        return value
-    if value.startswith(_CONTROL_STARTS) or value.lstrip().startswith(_FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def _figure_cells(figure: Mapping[str, Any]) -> dict[str, Any]:
