@@ -1,4 +1,4 @@
-"""Spreadsheet files: CSV in chunks and a streamed XLSX workbook (cells guarded by portal.formulas)."""
+"""Spreadsheet files: CSV in chunks and a streamed XLSX workbook (cells: portal.formulas)."""
 
 from __future__ import annotations
 
