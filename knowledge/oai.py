@@ -1,6 +1,7 @@
 """OAI-PMH 2.0 over the published knowledge products: the verbs, their arguments and their errors.
 
 Harvesters (the UN Digital Library, BASE, Google Scholar) read the repository through six verbs.
+A record's datestamp is its product's `updated_at` (edits, publication and withdrawal all touch it).
 Records are the products ever published: a withdrawn one stays as a deleted record (deletedRecord
 "persistent"); drafts, submissions and rejections are never exposed. Lists come in pages of
 `PAGE_SIZE` ordered by (datestamp, id), continued by a signed resumption token that carries the
@@ -129,7 +130,7 @@ def make_token(query: ListQuery, last: KnowledgeProduct, serializer: URLSafeSeri
         "f": query.start.isoformat() if query.start else None,
         "u": query.end.isoformat() if query.end else None,
         "s": query.set_spec,
-        "a": [datestamp(last).isoformat(), last.id],
+        "a": [last.updated_at.isoformat(), last.id],
         "c": query.cursor + PAGE_SIZE,
     }
     return str(serializer.dumps(payload))
@@ -151,11 +152,6 @@ def read_token(token: str, verb: str, serializer: URLSafeSerializer) -> ListQuer
         )
     except (BadSignature, KeyError, TypeError, ValueError):
         raise OaiError("badResumptionToken", "The resumption token is invalid.") from None
-
-
-def datestamp(product: KnowledgeProduct) -> datetime:
-    """When the record last changed (edits, publication and withdrawal all touch `updated_at`)."""
-    return product.updated_at
 
 
 def _records() -> Select[KnowledgeProduct]:

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 from importlib.resources import files
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from knowledge.models import KnowledgeProduct, UsageEvent
@@ -132,12 +132,3 @@ def forget_visitors(session: Session, now: datetime) -> int:
 def forget_readers_job(session: Session, now: datetime) -> str:
     """The scheduled job's run: what it cleared, for the operations page."""
     return f"{forget_visitors(session, now)} reader hash(es) cleared"
-
-
-def total(session: Session, product_id: int, kind: str) -> int:
-    return int(
-        session.scalar(
-            select(func.count()).where(UsageEvent.product_id == product_id, UsageEvent.kind == kind)
-        )
-        or 0
-    )

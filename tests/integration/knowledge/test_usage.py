@@ -6,7 +6,7 @@ import csv
 import io
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from knowledge import usage
 from knowledge.models import KnowledgeProduct, UsageEvent
@@ -15,6 +15,12 @@ from tests.integration.knowledge.conftest import make_product, reread
 
 BROWSER = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:121.0) Gecko/20100101 Firefox/121.0"
 PHONE = "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 Chrome/120 Mobile Safari"
+
+
+def _counted(session, product_id: int, kind: str) -> int:
+    return session.scalar(
+        select(func.count()).where(UsageEvent.product_id == product_id, UsageEvent.kind == kind)
+    )
 
 
 def _open(client, product_id: int, agent: str, address: str = "192.0.2.10") -> None:
@@ -41,7 +47,7 @@ def test_a_bot_and_a_double_click_do_not_count(app, client, session, people) -> 
     _open(client, product.id, PHONE)  # another reader
     _open(client, product.id, BROWSER, address="198.51.100.7")  # another reader, same browser
     reread(session)
-    assert usage.total(session, product.id, "view") == 3
+    assert _counted(session, product.id, "view") == 3
     assert session.get(KnowledgeProduct, product.id).view_count == 3
 
 
@@ -55,7 +61,7 @@ def test_the_same_reader_counts_again_after_thirty_seconds(session, people) -> N
     )
     assert usage.record(session, product.id, "download", now=now + timedelta(seconds=31), **args)
     assert usage.record(session, product.id, "view", now=now + timedelta(seconds=32), **args)
-    assert usage.total(session, product.id, "download") == 2
+    assert _counted(session, product.id, "download") == 2
 
 
 def test_readers_are_hashes_cleared_after_a_day(session, people) -> None:
