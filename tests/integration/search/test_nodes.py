@@ -256,7 +256,8 @@ def test_after_a_killed_worker_and_a_killed_import_the_index_converges_unaided(
     assert _wait_for(lambda: node.search_health()["pending"] == 0, 10)
     health = node.search_health()
     assert (health["status"], health["documents"], health["pending"]) == ("ok", 200, 0)
-    assert _worker_pid(session, "node-b") != pid  # the supervisor restarted the worker
+    # The supervisor restarted the worker; its heartbeat is written when its first round ends.
+    assert _wait_for(lambda: _worker_pid(session, "node-b") not in (None, pid), 30)
 
 
 def test_a_truncated_segment_is_served_as_unavailable_and_rebuilt_by_the_worker(
@@ -274,9 +275,10 @@ def test_a_truncated_segment_is_served_as_unavailable_and_rebuilt_by_the_worker(
     (segment,) = (node.search_dir / damaged).glob("*.seg")
 
     with _held(node.search_dir / TURN_FILE):  # the worker cannot rebuild yet
-        os.truncate(segment, segment.stat().st_size // 2)
-        # Words read before are answered from postings the readers keep in memory; a word
-        # never read yet must come from the damaged file.
+        # Emptied, not halved: an open reader whose words lie in the intact part of a halved
+        # file still answers them correctly. Words read before are answered from postings the
+        # readers keep in memory; a word never read yet must come from the damaged file.
+        os.truncate(segment, 0)
         answers = [node.get("/api/v1/knowledge/search", q="trade") for _ in range(8)]
         page = node.get("/knowledge/", q="scales")
         health = node.search_health()
