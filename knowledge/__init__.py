@@ -9,20 +9,25 @@ from flask import Flask
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
+from knowledge.identifiers import licence_url
+
 
 def init_app(app: Flask) -> None:
     """Blueprints, the `knowledge` command group, navigation, demo data, the 3.x provider and the
     worker task that reads uploaded files' text."""
-    # contribute_views, review_views and support_views add their routes to views.bp.
+    # contribute_views, review_views, cite_views, settings_views and support_views add their
+    # routes to views.bp.
     from knowledge import (  # noqa: F401
         api_spec,
         catalogue_export,
+        cite_views,
         contribute_views,
         feeds,
         forms,
         oai_views,
         permissions,
         review_views,
+        settings_views,
         support_views,
         usage,
         usage_views,
@@ -88,6 +93,7 @@ def init_app(app: Flask) -> None:
             "product_type_labels": forms.PRODUCT_TYPE_LABELS,
             "product_status_labels": forms.STATUS_LABELS,
             "licence_labels": forms.LICENCE_LABELS,
+            "licence_url": licence_url,
             "recipient_kind_labels": forms.RECIPIENT_KIND_LABELS,
             "process_labels": forms.PROCESS_LABELS,
             "knowledge_field_labels": forms.FIELD_LABELS,

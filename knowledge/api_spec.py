@@ -103,6 +103,23 @@ SCHEMAS: dict[str, Any] = {
             "countries": {"type": ["array", "null"], "items": {"type": "string"}},
             "sdgs": {"type": ["array", "null"], "items": {"type": "integer"}},
             "files": {"type": "array", "items": {"type": "object"}},
+            "creators": {"type": "array", "items": {"$ref": "#/components/schemas/Creator"}},
+            "doi": {"type": ["string", "null"], "description": "DOI without resolver, 10.x/y"},
+            "licence": {"type": ["string", "null"], "description": "SPDX licence id"},
+            "licence_url": {"type": ["string", "null"], "format": "uri"},
+            "permalink": {"type": "string", "format": "uri", "description": "Never changes"},
+        },
+    },
+    "Creator": {
+        "type": "object",
+        "description": "In order; an empty list credits the contributing organisation.",
+        "required": ["type", "name"],
+        "properties": {
+            "type": {"enum": ["person", "organisation"]},
+            "name": {"type": "string", "description": "Family name, or organisation name"},
+            "given_name": {"type": "string"},
+            "orcid": {"type": ["string", "null"], "description": "ORCID iD of a person"},
+            "ror": {"type": ["string", "null"], "description": "ROR id of an organisation"},
         },
     },
 }

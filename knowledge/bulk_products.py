@@ -21,6 +21,7 @@ from knowledge.models import (
     PRODUCT_AUDIT_TYPE,
     KnowledgeProduct,
     ProductCountry,
+    ProductCreator,
     ProductFile,
     ProductSdg,
     SearchOutbox,
@@ -81,7 +82,23 @@ def _insert_batch(session: Session, batch: Sequence[NewProduct], now: datetime) 
         for id_, item in zip(ids, batch, strict=True)
         for number in sorted(set(item.data.sdgs))
     ]
-    for model, rows in ((ProductCountry, countries), (ProductSdg, sdgs)):
+    creators = [
+        {
+            "product_id": id_,
+            "position": position,
+            "kind": creator.kind,
+            "name": creator.name,
+            "given_name": creator.given,
+            "identifier": creator.identifier,
+        }
+        for id_, item in zip(ids, batch, strict=True)
+        for position, creator in enumerate(item.data.creators)
+    ]
+    for model, rows in (
+        (ProductCountry, countries),
+        (ProductSdg, sdgs),
+        (ProductCreator, creators),
+    ):
         if rows:
             session.execute(insert(model), rows)
     audit = [_audit_row(id_, now, "knowledge.product.created", status=item.status)
@@ -119,6 +136,7 @@ def _product_row(item: NewProduct, now: datetime) -> dict[str, Any]:
         "themes": list(data.themes),
         "url": data.url,
         "licence": data.licence,
+        "doi": data.doi,
         "volunteering_integrated": data.volunteering_integrated,
         "created_at": now,
         "updated_at": now,
@@ -138,6 +156,8 @@ def _file_row(product_id: int, accepted: AcceptedFile, now: datetime) -> dict[st
         "mime": checked.mime,
         "size": checked.size,
         "sha256": checked.sha256,
+        "edition": accepted.edition,
+        "language": accepted.language,
         "text_status": PENDING,
         "text_note": NOTE_PENDING,
         "text": None,

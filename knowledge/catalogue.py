@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from knowledge.identifiers import licence_url
 from knowledge.models import (
     KnowledgeProduct,
     ProductCountry,
@@ -120,7 +121,10 @@ def product_metadata(product: KnowledgeProduct) -> dict[str, Any]:
         "themes": list(product.themes or ()),
         "url": product.url,
         "licence": product.licence,
+        "licence_url": licence_url(product.licence) if product.licence else None,
         "volunteering_integrated": product.volunteering_integrated,
+        "creators": [creator.to_json() for creator in product.creators],
+        "doi": product.doi,
         "files": [
             {
                 "id": item.id,
@@ -129,6 +133,8 @@ def product_metadata(product: KnowledgeProduct) -> dict[str, Any]:
                 "size": item.size,
                 "sha256": item.sha256,
                 "text_status": item.text_status,
+                "language": item.language or product.language,
+                "edition": item.edition,
             }
             for item in product.public_files
         ],

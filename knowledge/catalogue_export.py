@@ -14,7 +14,9 @@ from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
 from knowledge.catalogue import product_metadata
+from knowledge.creators import creators_text
 from knowledge.models import KnowledgeProduct
+from knowledge.product_record import permalink
 from portal.auth.enforce import public
 from portal.db import db_session, utcnow
 from portal.formulas import safe_cell
@@ -25,7 +27,7 @@ BATCH = 500
 CSV_COLUMNS = (
     "id", "url", "title", "abstract", "product_type", "language", "publication_date",
     "organisation_code", "organisation", "countries", "sdgs", "themes", "licence",
-    "external_url", "files",
+    "external_url", "files", "creators", "doi", "permalink",
 )  # fmt: skip
 
 
@@ -40,6 +42,7 @@ def published() -> Iterator[KnowledgeProduct]:
             selectinload(KnowledgeProduct.files),
             selectinload(KnowledgeProduct.country_links),
             selectinload(KnowledgeProduct.sdg_links),
+            selectinload(KnowledgeProduct.creator_rows),
         )
         .execution_options(yield_per=BATCH)
     )
@@ -48,7 +51,11 @@ def published() -> Iterator[KnowledgeProduct]:
 
 def record(product: KnowledgeProduct) -> dict[str, Any]:
     """The product's public metadata with its permanent page."""
-    return {**product_metadata(product), "page": product_page(product)}
+    return {
+        **product_metadata(product),
+        "page": product_page(product),
+        "permalink": permalink(product.id),
+    }
 
 
 def product_page(product: KnowledgeProduct) -> str:
@@ -62,7 +69,8 @@ def csv_row(product: KnowledgeProduct) -> list[Any]:
         meta["product_type"], meta["language"], meta["publication_date"],
         meta["organisation"]["code"], meta["organisation"]["name"], ";".join(meta["countries"]),
         ";".join(str(n) for n in meta["sdgs"]), ";".join(meta["themes"]), meta["licence"] or "",
-        meta["url"] or "", len(meta["files"]),
+        meta["url"] or "", len(meta["files"]), creators_text(product.creators, "; "),
+        meta["doi"] or "", permalink(product.id),
     ]  # fmt: skip
     return [safe_cell(value) for value in values]
 

@@ -8,8 +8,10 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 
 from knowledge import catalogue, permissions, products, uploads
+from knowledge.creators import parse_creators
 from knowledge.forms import ProductForm
 from knowledge.models import KnowledgeProduct, ProductRevision
+from knowledge.repository_settings import default_licence
 from knowledge.views import bp, choice_lists, load_product, user
 from portal.auth.enforce import require
 from portal.auth.permissions import is_staff
@@ -78,6 +80,8 @@ def product_form(item: KnowledgeProduct | None = None) -> ProductForm:
     )
     if staff and request.method == "GET":
         form.organisation.data = item.organisation_id if item else user().organisation_id
+    if item is None and request.method == "GET":
+        form.licence.data = default_licence(db_session())
     return form
 
 
@@ -94,6 +98,8 @@ def form_input(form: ProductForm) -> products.ProductInput:
         url=form.url.data or None,
         licence=form.licence.data or None,
         volunteering_integrated=form.volunteering_flag(),
+        creators=parse_creators(form.creators.data or ""),
+        doi=form.doi.data or None,
     )
 
 
@@ -133,7 +139,13 @@ def incoming_file(form: ProductForm) -> uploads.IncomingFile | None:
     if not upload:
         return None
     store = uploads.FileStore.of(current_app.config)
-    return uploads.IncomingFile(store, upload.filename or "", upload.stream)
+    return uploads.IncomingFile(
+        store,
+        upload.filename or "",
+        upload.stream,
+        edition=form.file_edition.data,
+        language=form.file_language.data,
+    )
 
 
 def edited_values(item: KnowledgeProduct) -> dict[str, Any]:

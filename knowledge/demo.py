@@ -223,7 +223,7 @@ def _input(row: ProductRow) -> products.ProductInput:
         publication_date=date.fromisoformat(day),
         countries=tuple(filter(None, countries.split(";"))),
         sdgs=tuple(int(n) for n in sdgs.split(";") if n),
-        licence="cc-by-4.0",
+        licence="CC-BY-4.0",
         volunteering_integrated=flag,
     )
 

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
+from knowledge.creators import Creator
 from knowledge.forms import PRODUCT_TYPE_LABELS
 from knowledge.models import KnowledgeProduct
 from knowledge.search.current import search_index
@@ -45,7 +46,10 @@ def newest(limit: int = ENTRIES) -> list[KnowledgeProduct]:
         select(KnowledgeProduct)
         .where(KnowledgeProduct.status == "published")
         .order_by(KnowledgeProduct.published_at.desc(), KnowledgeProduct.id.desc())
-        .options(selectinload(KnowledgeProduct.organisation))
+        .options(
+            selectinload(KnowledgeProduct.organisation),
+            selectinload(KnowledgeProduct.creator_rows),
+        )
         .limit(limit)
     )
     return list(db_session().scalars(statement))
@@ -59,7 +63,10 @@ def searched(wanted: SearchRequest) -> list[KnowledgeProduct]:
     rows = db_session().scalars(
         select(KnowledgeProduct)
         .where(KnowledgeProduct.id.in_(ids), KnowledgeProduct.status == "published")
-        .options(selectinload(KnowledgeProduct.organisation))
+        .options(
+            selectinload(KnowledgeProduct.organisation),
+            selectinload(KnowledgeProduct.creator_rows),
+        )
     )
     by_id = {product.id: product for product in rows}
     return [by_id[i] for i in ids if i in by_id]
@@ -85,7 +92,11 @@ def atom(title: str, self_url: str, page_url: str, products: Sequence[KnowledgeP
         if product.published_at is not None:
             _add(entry, "published", _stamp(product.published_at))
         _add(entry, "link", rel="alternate", type="text/html", href=link)
-        _add(_add(entry, "author"), "name", product.organisation.name)
+        for creator in product.creators or (Creator("organisation", product.organisation.name),):
+            author = _add(entry, "author")
+            _add(author, "name", creator.display_name)
+            if creator.identifier_url:
+                _add(author, "uri", creator.identifier_url)
         label = str(PRODUCT_TYPE_LABELS[product.product_type])
         _add(entry, "category", term=product.product_type, label=label)
         if product.abstract:

@@ -20,7 +20,9 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from knowledge.product_input import LICENCES, MAX_ABSTRACT, MAX_TITLE
+from knowledge.creators import Creator, creators_text
+from knowledge.identifiers import LICENCES
+from knowledge.product_input import MAX_ABSTRACT, MAX_TITLE
 
 PRODUCT_TYPE_LABELS = {
     "research": _l("Research"),
@@ -41,12 +43,14 @@ STATUS_LABELS = {
     "withdrawn": _l("Withdrawn"),
 }
 LICENCE_LABELS = {
-    "cc-by-4.0": _l("Creative Commons Attribution 4.0 (CC BY 4.0)"),
-    "cc-by-sa-4.0": _l("Creative Commons Attribution-ShareAlike 4.0 (CC BY-SA 4.0)"),
-    "cc-by-nc-4.0": _l("Creative Commons Attribution-NonCommercial 4.0 (CC BY-NC 4.0)"),
-    "cc-by-nc-nd-4.0": _l("Creative Commons Attribution-NonCommercial-NoDerivatives 4.0"),
-    "cc0": _l("Public domain (CC0)"),
-    "copyright": _l("All rights reserved"),
+    "CC-BY-4.0": _l("Creative Commons Attribution 4.0 (CC BY 4.0)"),
+    "CC-BY-SA-4.0": _l("Creative Commons Attribution-ShareAlike 4.0 (CC BY-SA 4.0)"),
+    "CC-BY-NC-4.0": _l("Creative Commons Attribution-NonCommercial 4.0 (CC BY-NC 4.0)"),
+    "CC-BY-NC-SA-4.0": _l("Creative Commons Attribution-NonCommercial-ShareAlike 4.0"),
+    "CC-BY-ND-4.0": _l("Creative Commons Attribution-NoDerivatives 4.0 (CC BY-ND 4.0)"),
+    "CC-BY-NC-ND-4.0": _l("Creative Commons Attribution-NonCommercial-NoDerivatives 4.0"),
+    "CC0-1.0": _l("Public domain (CC0)"),
+    "LicenseRef-All-Rights-Reserved": _l("All rights reserved"),
 }
 RECIPIENT_KIND_LABELS = {
     "unct": _l("UN country team"),
@@ -69,7 +73,10 @@ FIELD_LABELS = {
     "url": _l("Link"),
     "licence": _l("Licence"),
     "volunteering_integrated": _l("Volunteering integrated"),
+    "creators": _l("Creators"),
+    "doi": _l("DOI"),
 }
+LICENCE_CHOICES = [("", _l("Not stated"))] + [(key, LICENCE_LABELS[key]) for key in LICENCES]
 FLAG_CHOICES = [("", _l("Not stated")), ("yes", _l("Yes")), ("no", _l("No"))]
 
 
@@ -127,10 +134,21 @@ class ProductForm(FlaskForm):
         validators=[Optional(), Length(max=500)],
         description=_l("Web address where the product is published (starting with https://)."),
     )
-    licence = SelectField(
-        _l("Licence"),
-        choices=[("", _l("Not stated"))] + [(key, LICENCE_LABELS[key]) for key in LICENCES],
-        validators=[Optional()],
+    licence = SelectField(_l("Licence"), choices=LICENCE_CHOICES, validators=[Optional()])
+    creators = TextAreaField(
+        _l("Creators (optional)"),
+        validators=[Optional(), Length(max=12_000)],
+        description=_l(
+            "One creator per line, in the order of the title page: a person as "
+            '"Family name, Given names", an organisation as "org: Name". Add an ORCID iD or '
+            "a ROR id in square brackets, for example: Diallo, Aminata [0000-0002-1825-0097]. "
+            "Without creators, the contributing organisation is credited."
+        ),
+    )
+    doi = StringField(
+        _l("DOI (optional)"),
+        validators=[Optional(), Length(max=250)],
+        description=_l("The product's Digital Object Identifier, for example 10.18356/abc123."),
     )
     volunteering_integrated = RadioField(
         _l("Does it integrate volunteering into development plans or the results framework?"),
@@ -146,6 +164,17 @@ class ProductForm(FlaskForm):
             "Give a file, a link or both."
         ),
     )
+    file_language = SelectField(
+        _l("Language of the file"),
+        choices=[],
+        validators=[Optional()],
+        description=_l("Only when the file is in another language than the product."),
+    )
+    file_edition = StringField(
+        _l("Edition or version of the file (optional)"),
+        validators=[Optional(), Length(max=60)],
+        description=_l("For example: 2nd edition, or version 1.1."),
+    )
 
     def fill_choices(
         self,
@@ -157,6 +186,7 @@ class ProductForm(FlaskForm):
     ) -> None:
         """Choices depend on the reader's language; the organisation only for staff."""
         self.language.choices = [("", _l("Choose a language"))] + languages
+        self.file_language.choices = [("", _l("Same as the product"))] + languages
         self.countries.choices = countries
         self.sdgs.choices = [(int(value), label) for value, label in sdgs]
         if organisations is None:
@@ -186,10 +216,25 @@ class ProductForm(FlaskForm):
                 self.volunteering_integrated.data = flag_raw(value)
             elif name == "themes":
                 self.themes.data = ", ".join(value)
+            elif name == "creators":
+                self.creators.data = creators_text(Creator.from_json(item) for item in value)
             elif name == "publication_date":
                 self.publication_date.data = date.fromisoformat(value)
             elif hasattr(self, name):
                 getattr(self, name).data = value
+
+
+class SettingsForm(FlaskForm):
+    """The repository's settings that staff change (knowledge.repository_settings)."""
+
+    default_licence = SelectField(
+        _l("Default licence of new products"),
+        choices=LICENCE_CHOICES,
+        validators=[Optional()],
+        description=_l(
+            "Given to a new product, submitted or imported, whose licence is not stated."
+        ),
+    )
 
 
 class ReasonForm(FlaskForm):

@@ -1,7 +1,9 @@
 """Bulk import of an existing catalogue of knowledge products from CSV: all rows or none.
 
 Columns (CONTRACT.md): title, abstract, product_type, language, publication_date, organisation,
-countries, sdgs, status, volunteering_integrated, url, file. The file is read by the portal's one
+countries, sdgs, status, volunteering_integrated, url, file; and creators (knowledge.creators),
+doi, licence (an SPDX id; the repository's default when empty), themes, file_language and
+file_edition. The file is read by the portal's one
 table reader and every row is checked (files included) before anything is stored; a file with any
 bad cell is refused whole (portal.tables.Refused, naming line and column). The rows are then
 stored as knowledge.products.create_product stores one, but in batches (knowledge.bulk_products),
@@ -18,10 +20,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from knowledge import bulk_products, catalogue_files, file_check_pool, uploads
+from knowledge import bulk_products, catalogue_files, file_check_pool, products, uploads
+from knowledge.creators import parse_creators
 from knowledge.file_check_pool import FileRefusal
 from knowledge.file_rules import CheckedFile
-from knowledge.product_input import FieldError, ProductInput, validate_input
+from knowledge.product_input import ProductInput, split_themes, validate_input
+from knowledge.repository_settings import default_licence
+from portal.errors import FieldError
 from portal.markers import N_
 from portal.models import Organisation
 from portal.tables import Problem, Refused, Row, read_table
@@ -39,12 +44,19 @@ COLUMNS = (
     "volunteering_integrated",
     "url",
     "file",
+    "creators",
+    "doi",
+    "licence",
+    "themes",
+    "file_language",
+    "file_edition",
 )
 REQUIRED = ("title", "product_type", "language", "publication_date", "organisation")
 OPTIONAL = tuple(column for column in COLUMNS if column not in REQUIRED)
 IMPORT_STATES = ("published", "submitted", "rejected")
 IMPORTED_REJECTION = "Rejected before the catalogue was imported."
 FLAGS = {"": None, "yes": True, "no": False}
+DOI_TWICE = N_("The DOI %(value)s is already given on line %(line)s.")
 
 
 @dataclass(frozen=True)
@@ -55,6 +67,8 @@ class CatalogueRow:
     status: str
     file: Path | None
     checked: CheckedFile | None = None
+    file_edition: str | None = None
+    file_language: str | None = None
 
 
 class _BadCell(Exception):  # noqa: N818 - carries one problem out of the row parser
@@ -126,6 +140,13 @@ def _row(
     status = _choice("status", cells.get("status", ""), ("", *IMPORT_STATES)) or "published"
     flag = cells.get("volunteering_integrated", "")
     flag = _choice("volunteering_integrated", flag, tuple(FLAGS))
+    try:
+        creators = parse_creators(cells.get("creators", ""))
+        file_edition, file_language = uploads.file_details(
+            cells.get("file_edition"), cells.get("file_language")
+        )
+    except FieldError as error:
+        raise _BadCell(error.field, error.message, **error.params) from None
     data = ProductInput(
         title=cells["title"],
         abstract=cells.get("abstract", ""),
@@ -136,13 +157,19 @@ def _row(
         sdgs=_sdgs(cells.get("sdgs", "")),
         url=cells.get("url", "") or None,
         volunteering_integrated=FLAGS[flag],
+        creators=creators,
+        doi=cells.get("doi", "") or None,
+        licence=cells.get("licence", "") or None,
+        themes=split_themes(cells.get("themes", "")),
     )
     try:
         data = validate_input(data, today=today)
     except FieldError as error:
         raise _BadCell(error.field, error.message, **error.params) from None
     path = _file(cells.get("file", ""), root)
-    return CatalogueRow(row.line, data, organisations[code], status, path)
+    return CatalogueRow(
+        row.line, data, organisations[code], status, path, None, file_edition, file_language
+    )
 
 
 def read_catalogue(
@@ -169,6 +196,7 @@ def read_catalogue(
             rows.append(_row(row, organisations, root, today))
         except _BadCell as bad:
             problems.append(Problem(bad.message, bad.params, row.line, bad.column))
+    problems += _doi_problems(session, rows)
     with_files = [(at, row.file) for at, row in enumerate(rows) if row.file is not None]
     checks = file_check_pool.check_files([path for _, path in with_files], max_bytes,
                                          processes=processes)  # fmt: skip
@@ -217,14 +245,17 @@ def import_catalogue(
         if isinstance(result, FileRefusal):
             problems.append(Problem(result.message, result.params, row.line, "file"))
         else:
-            accepted[row.line] = result
+            accepted[row.line] = replace(
+                result, edition=row.file_edition, language=row.file_language
+            )
     if problems:
         raise Refused(problems, source)
+    licence = default_licence(session)
     return bulk_products.insert_products(
         session,
         [
             bulk_products.NewProduct(
-                row.data,
+                row.data if row.data.licence else replace(row.data, licence=licence),
                 row.organisation_id,
                 row.status,
                 IMPORTED_REJECTION if row.status == "rejected" else None,
@@ -233,3 +264,22 @@ def import_catalogue(
             for row in rows
         ],
     )
+
+
+def _doi_problems(session: Session, rows: list[CatalogueRow]) -> list[Problem]:
+    """A DOI names one product: one already in the catalogue, or twice in the file, is refused."""
+    seen: dict[str, int] = {}
+    problems = []
+    taken = products.dois_taken(session, [row.data.doi for row in rows if row.data.doi])
+    for row in rows:
+        doi = row.data.doi
+        if doi is None:
+            continue
+        if doi.lower() in taken:
+            problems.append(Problem(products.DOI_TAKEN, {"value": doi}, row.line, "doi"))
+        elif doi.lower() in seen:
+            problems.append(
+                Problem(DOI_TWICE, {"value": doi, "line": seen[doi.lower()]}, row.line, "doi")
+            )
+        seen.setdefault(doi.lower(), row.line)
+    return problems

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
+from knowledge.creators import Creator
 from knowledge.extraction import PENDING, STATUSES
 from knowledge.file_rules import KINDS
 from portal.db import Base, UTCDateTime, utcnow
@@ -50,6 +51,7 @@ RECIPIENT_KINDS = ("unct", "un_entity", "member_state")
 SUPPORT_PROCESSES = ("cca_unsdcf", "national_policy")
 OUTBOX_ACTIONS = ("upsert", "delete")
 USAGE_KINDS = ("view", "download")
+CREATOR_KINDS = ("person", "organisation")
 # The object_type of the audit rows about a product, its files and its revisions.
 PRODUCT_AUDIT_TYPE = "knowledge_product"
 
@@ -88,7 +90,8 @@ class KnowledgeProduct(Base):
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
     themes: Mapped[list[str]] = mapped_column(JSON, default=list)
     url: Mapped[str | None] = mapped_column(String(500))
-    licence: Mapped[str | None] = mapped_column(String(40))
+    licence: Mapped[str | None] = mapped_column(String(40))  # an SPDX id (knowledge.identifiers)
+    doi: Mapped[str | None] = mapped_column(String(200), unique=True, index=True)
     volunteering_integrated: Mapped[bool | None] = mapped_column(Boolean)
     status: Mapped[str] = mapped_column(String(12), default="submitted", index=True)
     submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
@@ -113,6 +116,9 @@ class KnowledgeProduct(Base):
     sdg_links: Mapped[list[ProductSdg]] = relationship(
         cascade="all, delete-orphan", order_by="ProductSdg.sdg"
     )
+    creator_rows: Mapped[list[ProductCreator]] = relationship(
+        cascade="all, delete-orphan", order_by="ProductCreator.position"
+    )
     files: Mapped[list[ProductFile]] = relationship(
         back_populates="product", order_by="ProductFile.id"
     )
@@ -127,6 +133,11 @@ class KnowledgeProduct(Base):
     @property
     def sdgs(self) -> list[int]:
         return [link.sdg for link in self.sdg_links]
+
+    @property
+    def creators(self) -> tuple[Creator, ...]:
+        """Persons and organisations credited, in order; none given means the organisation."""
+        return tuple(row.creator for row in self.creator_rows)
 
     @property
     def public_files(self) -> list[ProductFile]:
@@ -155,6 +166,32 @@ class ProductSdg(Base):
         ForeignKey("knowledge_product.id", ondelete="CASCADE"), primary_key=True
     )
     sdg: Mapped[int] = mapped_column(Integer, primary_key=True, index=True)
+
+
+class ProductCreator(Base):
+    """One creator of a product, at its place in the list (knowledge.creators.Creator)."""
+
+    __tablename__ = "knowledge_product_creator"
+    __table_args__ = (
+        CheckConstraint(_in("kind", CREATOR_KINDS), name="kind_known"),
+        CheckConstraint("kind = 'person' OR given_name = ''", name="given_name_of_person"),
+    )
+
+    product_id: Mapped[int] = mapped_column(
+        ForeignKey("knowledge_product.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(12))
+    name: Mapped[str] = mapped_column(String(200))
+    given_name: Mapped[str] = mapped_column(String(200), default="")
+    # ORCID iD of a person, ROR id of an organisation, checked by their check digits.
+    identifier: Mapped[str | None] = mapped_column(String(40))
+
+    @property
+    def creator(self) -> Creator:
+        if self.kind == "organisation":
+            return Creator("organisation", self.name, "", self.identifier)
+        return Creator("person", self.name, self.given_name, self.identifier)
 
 
 class ProductRevision(Base):
@@ -215,6 +252,10 @@ class ProductFile(Base):
     mime: Mapped[str] = mapped_column(String(100))
     size: Mapped[int] = mapped_column(BigInteger)
     sha256: Mapped[str] = mapped_column(String(64))
+    # The file's own edition and language (a translation may be in another language than the
+    # record); no language given means the product's.
+    edition: Mapped[str | None] = mapped_column(String(60))
+    language: Mapped[str | None] = mapped_column(String(2))
     text_status: Mapped[str] = mapped_column(String(12), index=True)
     text_note: Mapped[str] = mapped_column(String(300), default="")
     text: Mapped[str | None] = mapped_column(Text)

@@ -195,6 +195,7 @@ def list_page(session: Session, query: ListQuery) -> tuple[list[KnowledgeProduct
                 selectinload(KnowledgeProduct.country_links),
                 selectinload(KnowledgeProduct.sdg_links),
                 selectinload(KnowledgeProduct.organisation),
+                selectinload(KnowledgeProduct.creator_rows),
             ).limit(PAGE_SIZE + 1)
         )
     )

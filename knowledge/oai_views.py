@@ -13,7 +13,9 @@ from werkzeug.wrappers import Response
 
 from knowledge import oai, oai_xml
 from knowledge.forms import LICENCE_LABELS, PRODUCT_TYPE_LABELS
+from knowledge.identifiers import licence_url
 from knowledge.models import PRODUCT_TYPES, KnowledgeProduct
+from knowledge.product_record import doi_url, permalink
 from knowledge.sdgs import sdg_choices
 from portal import csrf
 from portal.auth.enforce import public
@@ -42,10 +44,10 @@ def dublin_core(product: KnowledgeProduct) -> list[tuple[str, str, str | None]]:
         sdgs = dict(sdg_choices("en"))
         licence = str(LICENCE_LABELS.get(product.licence or "", "")) if product.licence else ""
     found = countries()
-    fields: list[tuple[str, str, str | None]] = [
-        ("title", product.title, product.language),
-        ("creator", product.organisation.name, None),
-    ]
+    fields: list[tuple[str, str, str | None]] = [("title", product.title, product.language)]
+    # Persons as "Family, Given" (the form harvesters and the DC guidelines expect).
+    fields += [("creator", creator.sort_name, None) for creator in product.creators]
+    fields.append(("publisher" if product.creators else "creator", product.organisation.name, None))
     fields += [("subject", str(sdgs.get(str(n), f"SDG {n}")), "en") for n in product.sdgs]
     fields += [("subject", theme, None) for theme in product.themes or ()]
     if product.abstract:
@@ -54,7 +56,9 @@ def dublin_core(product: KnowledgeProduct) -> list[tuple[str, str, str | None]]:
     fields.append(("type", "Text", None))  # the DCMI type of every product
     mimes = sorted({f.mime for f in product.files if f.revision_id is None})
     fields += [("format", mime, None) for mime in mimes]
-    fields.append(("identifier", absolute_url("knowledge.product", product_id=product.id), None))
+    fields.append(("identifier", permalink(product.id), None))
+    if product.doi:
+        fields.append(("identifier", doi_url(product.doi) or "", None))
     if product.url:
         fields.append(("relation", product.url, None))
     fields.append(("language", product.language, None))
@@ -63,6 +67,8 @@ def dublin_core(product: KnowledgeProduct) -> list[tuple[str, str, str | None]]:
         fields.append(("coverage", country.name("en") if country else code, "en"))
     if licence:
         fields.append(("rights", licence, "en"))
+        link = licence_url(product.licence or "")
+        fields += [("rights", link, None)] if link else []
     return fields
 
 

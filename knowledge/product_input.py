@@ -11,20 +11,23 @@ from urllib.parse import urlsplit
 
 from babel import Locale
 
+from knowledge import creators as creator_text
+from knowledge import identifiers
+from knowledge.creators import Creator
 from knowledge.models import (
     FLAGGED_TYPES,
     PRODUCT_TYPES,
     KnowledgeProduct,
     ProductCountry,
+    ProductCreator,
     ProductSdg,
 )
 from knowledge.sdgs import is_sdg
 from portal.countries import is_country
 from portal.db import utcnow
-from portal.errors import InputError
+from portal.errors import FieldError
 from portal.markers import N_
 
-LICENCES = ("cc-by-4.0", "cc-by-sa-4.0", "cc-by-nc-4.0", "cc-by-nc-nd-4.0", "cc0", "copyright")
 MAX_TITLE = 300
 MAX_ABSTRACT = 10_000
 MAX_THEMES = 10
@@ -51,14 +54,6 @@ def language_name(code: str, locale: str) -> str:
     return names.get(code) or Locale("en").languages.get(code) or code
 
 
-class FieldError(InputError):
-    """Bad input about one field; `field` names the form field or import column that is wrong."""
-
-    def __init__(self, field: str, message: str, **params: Any) -> None:
-        super().__init__(message, **params)
-        self.field = field
-
-
 @dataclass(frozen=True)
 class ProductInput:
     """The metadata a contributor gives; validated by `validate_input`."""
@@ -74,6 +69,8 @@ class ProductInput:
     url: str | None = None
     licence: str | None = None
     volunteering_integrated: bool | None = None
+    creators: tuple[Creator, ...] = ()
+    doi: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -88,6 +85,8 @@ class ProductInput:
             "url": self.url,
             "licence": self.licence,
             "volunteering_integrated": self.volunteering_integrated,
+            "creators": [creator.to_json() for creator in self.creators],
+            "doi": self.doi,
         }
 
     @classmethod
@@ -99,6 +98,9 @@ class ProductInput:
                 "countries": tuple(data["countries"]),
                 "sdgs": tuple(data["sdgs"]),
                 "themes": tuple(data["themes"]),
+                # Revisions proposed before creators existed carry none.
+                "creators": tuple(Creator.from_json(item) for item in data.get("creators", ())),
+                "doi": data.get("doi"),
             }
         )
 
@@ -116,6 +118,8 @@ class ProductInput:
             url=product.url,
             licence=product.licence,
             volunteering_integrated=product.volunteering_integrated,
+            creators=product.creators,
+            doi=product.doi,
         )
 
 
@@ -180,6 +184,8 @@ def validate_input(data: ProductInput, *, today: date | None = None) -> ProductI
         url=_valid_url(data.url),
         licence=_valid_licence(data.licence),
         volunteering_integrated=_valid_flag(data.product_type, data.volunteering_integrated),
+        creators=creator_text.checked(data.creators),
+        doi=_valid_doi(data.doi),
     )
 
 
@@ -206,9 +212,21 @@ def _valid_url(url: str | None) -> str | None:
 def _valid_licence(licence: str | None) -> str | None:
     if not licence:
         return None
-    if licence not in LICENCES:
+    spdx = identifiers.licence(licence)
+    if spdx is None:
         raise FieldError("licence", N_("Unknown licence %(value)s."), value=licence)
-    return licence
+    return spdx
+
+
+def _valid_doi(doi: str | None) -> str | None:
+    if not (doi or "").strip():
+        return None
+    value = identifiers.doi(doi or "")
+    if value is None:
+        raise FieldError(
+            "doi", N_("%(value)s is not a DOI (it starts with 10. and has a slash)."), value=doi
+        )
+    return value
 
 
 def _valid_flag(product_type: str, flag: bool | None) -> bool | None:
@@ -226,7 +244,8 @@ def apply_input(product: KnowledgeProduct, data: ProductInput) -> None:
     product.product_type, product.language = data.product_type, data.language
     product.publication_date, product.themes = data.publication_date, list(data.themes)
     product.url, product.licence = data.url, data.licence
-    product.volunteering_integrated = data.volunteering_integrated
+    product.volunteering_integrated, product.doi = data.volunteering_integrated, data.doi
+    _apply_creators(product, data.creators)
     # Links are diffed rather than replaced: deleting and re-inserting the same primary key in
     # one flush may insert first and break the key.
     wanted_countries = set(data.countries)
@@ -240,3 +259,15 @@ def apply_input(product: KnowledgeProduct, data: ProductInput) -> None:
     for number in sorted(wanted_sdgs - set(product.sdgs)):
         product.sdg_links.append(ProductSdg(sdg=number))
     product.updated_at = utcnow()
+
+
+def _apply_creators(product: KnowledgeProduct, creators: tuple[Creator, ...]) -> None:
+    """Rows are updated in place by position (replacing them would break the key in one flush)."""
+    rows = product.creator_rows
+    del rows[len(creators) :]
+    for position, creator in enumerate(creators):
+        if position == len(rows):
+            rows.append(ProductCreator(position=position))
+        row = rows[position]
+        row.kind, row.name, row.given_name = creator.kind, creator.name, creator.given
+        row.identifier = creator.identifier

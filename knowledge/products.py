@@ -6,15 +6,16 @@ rows with portal.audit and queues the search index update; web form and catalogu
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from knowledge import uploads
 from knowledge.models import PRODUCT_AUDIT_TYPE, KnowledgeProduct, ProductRevision, enqueue_index
 from knowledge.product_input import (
-    FieldError,
     ProductInput,
     apply_input,
     language_name,
@@ -22,10 +23,11 @@ from knowledge.product_input import (
     split_themes,
     validate_input,
 )
+from knowledge.repository_settings import default_licence
 from portal import audit
 from portal.auth.permissions import is_staff
 from portal.db import utcnow
-from portal.errors import InputError
+from portal.errors import FieldError, InputError
 from portal.markers import N_
 from portal.models import User
 
@@ -33,6 +35,7 @@ __all__ = [
     "FieldError",
     "ProductInput",
     "create_product",
+    "dois_taken",
     "language_name",
     "product_languages",
     "propose_revision",
@@ -43,6 +46,7 @@ __all__ = [
 ]
 
 NEW_STATES = ("draft", "submitted", "published", "rejected")
+DOI_TAKEN = N_("Another product already has the DOI %(value)s.")
 
 
 def create_product(
@@ -62,13 +66,16 @@ def create_product(
     staff and the command line (no actor) credit another one. Only imports create products that
     are already published or rejected (a decision taken elsewhere); the portal's own decisions go
     through knowledge.moderation. Audit: "knowledge.product.created", and "knowledge.file.added"
-    for the file.
+    for the file. A product whose licence is not stated gets the repository's default licence.
     """
     if status not in NEW_STATES:
         raise ValueError(f"a new product cannot be {status}")
     if status == "rejected" and not rejection_reason:
         raise ValueError("a rejected product needs its reason")
     data = validate_input(data, today=today)
+    _check_doi(session, data, None)
+    if data.licence is None:
+        data = replace(data, licence=default_licence(session))
     organisation_id = _credited_organisation(actor, organisation_id)
     accepted = uploads.accept(session, file) if file is not None else None
     now = utcnow()
@@ -126,6 +133,7 @@ def update_product(
     to the review queue ("knowledge.product.resubmitted" before "knowledge.product.edited").
     """
     data = validate_input(data)
+    _check_doi(session, data, product.id)
     if product.status == "withdrawn":
         raise InputError(N_("A withdrawn product cannot be edited."))
     moved = organisation_id is not None and organisation_id != product.organisation_id
@@ -170,6 +178,7 @@ def propose_revision(
     A second proposal updates the pending revision. Audit: "knowledge.revision.proposed".
     """
     data = validate_input(data)
+    _check_doi(session, data, product.id)
     if product.status != "published":
         raise InputError(N_("Only a published product can have changes waiting for review."))
     accepted = uploads.accept(session, file) if file is not None else None
@@ -202,3 +211,21 @@ def revision_differences(revision: ProductRevision) -> list[tuple[str, Any, Any]
         for key, value in revision.changes.items()
         if current.get(key) != value
     ]
+
+
+def dois_taken(session: Session, dois: list[str], *, but: int | None = None) -> set[str]:
+    """Which of `dois` (lower-cased) another product than `but` has already."""
+    if not dois:
+        return set()
+    wanted = {doi.lower() for doi in dois}
+    query = select(KnowledgeProduct.doi).where(func.lower(KnowledgeProduct.doi).in_(wanted))
+    if but is not None:
+        query = query.where(KnowledgeProduct.id != but)
+    return {doi.lower() for doi in session.scalars(query) if doi}
+
+
+def _check_doi(session: Session, data: ProductInput, product_id: int | None) -> None:
+    if data.doi and dois_taken(session, [data.doi], but=product_id):
+        raise FieldError(
+            "doi", N_("Another product already has the DOI %(value)s."), value=data.doi
+        )

@@ -12,11 +12,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from knowledge.models import RECIPIENT_KINDS, SUPPORT_PROCESSES, SupportRecord
-from knowledge.product_input import FieldError
 from portal import audit
 from portal.collation import sorted_by_name
 from portal.countries import countries, is_country
 from portal.db import utcnow
+from portal.errors import FieldError
 from portal.markers import N_
 from portal.models import Organisation, User
 

@@ -10,11 +10,11 @@ from flask_babel import gettext as _
 from knowledge import permissions, support
 from knowledge.forms import SupportForm
 from knowledge.models import SupportRecord
-from knowledge.product_input import FieldError
 from knowledge.views import bp, user
 from portal.auth.enforce import require
 from portal.countries import country_choices
 from portal.db import db_session, utcnow
+from portal.errors import FieldError
 from portal.i18n import current_language
 
 

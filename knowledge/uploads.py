@@ -9,7 +9,7 @@ committed (knowledge.text_queue).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, Any
 
@@ -27,11 +27,14 @@ from knowledge.models import (
     ProductRevision,
     enqueue_index,
 )
-from knowledge.product_input import FieldError
+from knowledge.product_input import product_languages
 from portal import audit
+from portal.errors import FieldError
+from portal.markers import N_
 from portal.models import User
 
 _STORED = "knowledge_stored_files"
+MAX_EDITION = 60
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,8 @@ class IncomingFile:
     store: FileStore
     name: str
     source: IO[bytes] | Path
+    edition: str | None = None
+    language: str | None = None  # None: the product's language
 
 
 @dataclass(frozen=True)
@@ -62,6 +67,8 @@ class AcceptedFile:
 
     checked: CheckedFile
     storage_key: str
+    edition: str | None = None
+    language: str | None = None
 
 
 def accept_upload(
@@ -87,6 +94,7 @@ def accept(session: Session, incoming: IncomingFile) -> AcceptedFile:
     Raises FieldError on the "file" field when the file is refused; nothing is stored then.
     """
     store = incoming.store
+    edition, language = file_details(incoming.edition, incoming.language)
     try:
         if isinstance(incoming.source, Path):
             accepted = accept_upload(
@@ -100,7 +108,22 @@ def accept(session: Session, incoming: IncomingFile) -> AcceptedFile:
     except UploadRejected as rejected:
         raise FieldError("file", rejected.message, **rejected.params) from None
     remove_unless_committed(session, store.data_dir, accepted)
-    return accepted
+    return replace(accepted, edition=edition, language=language)
+
+
+def file_details(edition: str | None, language: str | None) -> tuple[str | None, str | None]:
+    """The file's edition and language, checked: (None, None) when neither is given."""
+    edition = " ".join((edition or "").split()) or None
+    if edition is not None and len(edition) > MAX_EDITION:
+        raise FieldError(
+            "file_edition", N_("The edition is longer than %(max)s characters."), max=MAX_EDITION
+        )
+    language = (language or "").strip().lower() or None
+    if language is not None and language not in product_languages():
+        raise FieldError(
+            "file_language", N_("Unknown language code %(value)s (ISO 639-1)."), value=language
+        )
+    return edition, language
 
 
 def add_file(
@@ -125,6 +148,8 @@ def add_file(
         mime=accepted.checked.mime,
         size=accepted.checked.size,
         sha256=accepted.checked.sha256,
+        edition=accepted.edition,
+        language=accepted.language,
         text_status=PENDING,
         text_note=NOTE_PENDING,
         text=None,

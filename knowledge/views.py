@@ -19,9 +19,10 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
+from markupsafe import Markup
 from werkzeug.wrappers import Response
 
-from knowledge import catalogue, permissions, products, usage
+from knowledge import catalogue, citations, permissions, product_record, products, usage
 from knowledge.file_storage import resolve_stored
 from knowledge.models import KnowledgeProduct
 from knowledge.sdgs import sdg_choices
@@ -95,9 +96,24 @@ def product(product_id: int) -> str:
         "knowledge/product.html",
         product=item,
         related=related,
-        schema_org=schema_org(item),
+        schema_org=product_record.schema_org(item),
+        citations=citation_texts(item),
+        citation_formats=citations.FORMAT_NAMES,
+        permalink=product_record.permalink(item.id),
         actions=product_actions(item),
     )
+
+
+def citation_texts(item: KnowledgeProduct) -> list[tuple[str, Markup]]:
+    """(style name, citation) in APA and Chicago for the product's page, in the reader's
+    language (only published products are cited)."""
+    if item.status != "published":
+        return []
+    work = product_record.work_of(item)
+    return [
+        (name, citations.formatted(work, style, current_language()))
+        for style, name in citations.STYLE_NAMES.items()
+    ]
 
 
 def product_actions(item: KnowledgeProduct) -> dict[str, Any]:
@@ -168,27 +184,6 @@ def choice_lists(locale: str) -> dict[str, list[tuple[str, str]]]:
     }
 
 
-def schema_org(item: KnowledgeProduct) -> dict[str, Any]:
-    """schema.org metadata of a published product for search engines (JSON-LD)."""
-    data: dict[str, Any] = {
-        "@context": "https://schema.org",
-        "@type": "Report" if item.product_type in ("report", "vnr", "unsdcf") else "CreativeWork",
-        "name": item.title,
-        "abstract": item.abstract,
-        "inLanguage": item.language,
-        "datePublished": item.publication_date.isoformat(),
-        "url": absolute_url("knowledge.product", product_id=item.id),
-        "author": {"@type": "Organization", "name": item.organisation.name},
-        "about": [f"SDG {number}" for number in item.sdgs],
-        "spatialCoverage": [{"@type": "Country", "identifier": code} for code in item.countries],
-    }
-    if item.themes:
-        data["keywords"] = ", ".join(item.themes)
-    if item.url:
-        data["sameAs"] = item.url
-    return data
-
-
 @seo_bp.get("/sitemap.xml")
 @public
 def sitemap() -> Response:
@@ -202,10 +197,19 @@ def sitemap() -> Response:
     return Response(body, mimetype="application/xml")
 
 
+@seo_bp.get("/k/<int:product_id>")
+@public
+def permalink(product_id: int) -> Response:
+    """The permanent link of a product: it leads to the product's page, wherever that moves."""
+    return redirect(url_for("knowledge.product", product_id=product_id), 301)
+
+
 @api_bp.get("/products/<int:product_id>")
 @public
 def product_api(product_id: int) -> Response:
     item = catalogue.get_product(db_session(), product_id)
     if item is None or item.status != "published":
         abort(404)
-    return jsonify(catalogue.product_metadata(item))
+    return jsonify(
+        {**catalogue.product_metadata(item), "permalink": product_record.permalink(item.id)}
+    )

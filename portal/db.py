@@ -156,7 +156,13 @@ def create_schema(app: Flask) -> None:
     Base.metadata.create_all(database(app).engine)
 
 
-MODEL_MODULES = ("portal.models", "surveys.models", "knowledge.models", "portal.results.models")
+MODEL_MODULES = (
+    "portal.models",
+    "surveys.models",
+    "knowledge.models",
+    "knowledge.repository_settings",
+    "portal.results.models",
+)
 
 
 def import_models() -> None:

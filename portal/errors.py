@@ -32,6 +32,14 @@ class InputError(ValueError):
         return str(gettext(self.message, **self.params))
 
 
+class FieldError(InputError):
+    """Bad input about one field; `field` names the form field or import column that is wrong."""
+
+    def __init__(self, field: str, message: str, **params: Any) -> None:
+        super().__init__(message, **params)
+        self.field = field
+
+
 class NotFound(LookupError):
     """A service was asked for an object that does not exist."""
 

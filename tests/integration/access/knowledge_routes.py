@@ -254,6 +254,27 @@ CASES = [
         _url("/knowledge/{id}/withdraw", "other", "published"),
     ),
     Case("/knowledge/review", "GET", STAFF, "/knowledge/review"),
+    Case("/knowledge/settings", "GET", STAFF, "/knowledge/settings"),
+    Case("/knowledge/settings", "POST", STAFF, "/knowledge/settings", {"default_licence": ""}),
+    Case(
+        "/knowledge/<int:product_id>/cite.<fmt>",
+        "GET",
+        EVERYONE,
+        _url("/knowledge/{id}/cite.bib", "other", "published"),
+    ),
+    Case(
+        "/knowledge/<int:product_id>/cite.<fmt>",
+        "GET",
+        STAFF,
+        _url("/knowledge/{id}/cite.ris", "other", "submitted"),
+    ),
+    Case(
+        "/knowledge/<int:product_id>/cite.<fmt>",
+        "GET",
+        CONTRIBUTORS,
+        _url("/knowledge/{id}/cite.csl", "own", "draft"),
+    ),
+    Case("/k/<int:product_id>", "GET", EVERYONE, _url("/k/{id}", "other", "published")),
     Case(
         "/knowledge/review/<int:product_id>",
         "GET",

@@ -87,7 +87,7 @@ def test_a_record_carries_its_dublin_core(client, session, people) -> None:
     dc = {e.tag.split("}")[1]: e.text for e in root.iterfind(".//dc:*", NS)}
     assert dc["title"] == "Volunteer laws" and dc["language"] == "es"
     assert dc["creator"] == people.ministry.name
-    assert dc["identifier"].endswith(f"/knowledge/{product.id}")
+    assert dc["identifier"] == f"https://portal.example.org/k/{product.id}"  # the permanent link
     assert dc["coverage"] == "Ecuador"
     assert root.find(".//dc:title", NS).get("{http://www.w3.org/XML/1998/namespace}lang") == "es"
 

@@ -125,7 +125,9 @@ def test_product_page_shows_metadata_and_schema_org_data(client, session, people
     assert data["name"] == "Ley Orgánica de Voluntariado"
     assert data["inLanguage"] == "es"
     assert data["url"] == f"https://portal.example.org/knowledge/{product.id}"
-    assert data["author"]["name"] == people.ministry.name
+    # No creators given: the contributing organisation is the author.
+    assert data["author"] == [{"@type": "Organization", "name": people.ministry.name}]
+    assert data["@id"] == data["identifier"][0] == f"https://portal.example.org/k/{product.id}"
     assert (
         f'<link rel="canonical" href="https://portal.example.org/knowledge/{product.id}">' in page
     )

@@ -27,7 +27,7 @@ FORM = {
     "countries": ["ECU", "PER"],
     "sdgs": ["5", "11"],
     "themes": "juventud, gobiernos locales",
-    "licence": "cc-by-4.0",
+    "licence": "CC-BY-4.0",
 }
 
 
