@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from knowledge import products, uploads
+from knowledge.creators import parse_creators
 from knowledge.models import KnowledgeProduct, SupportRecord
 from knowledge.support import SupportInput, add_support
 from portal.auth import accounts
@@ -213,6 +214,18 @@ def minimal_pdf(title: str, paragraphs: list[str]) -> bytes:
     return bytes(out)
 
 
+# Creators of some demo products, in their text form (knowledge.creators); the ORCID iD is the
+# one ORCID documents for its fictitious test researcher.
+DEMO_CREATORS = {
+    "Boîte à outils pour l'engagement des jeunes volontaires en Afrique de l'Ouest": (
+        "Diop, Awa [0000-0002-1825-0097]\nTraoré, Moussa\norg: Volontaires des Nations Unies"
+    ),
+    "Voluntariado comunitario en la respuesta a emergencias sanitarias en los Andes": (
+        "Quispe Mamani, Rosa\nCastro, Andrés Felipe\nVélez, Lucía"
+    ),
+}
+
+
 def _input(row: ProductRow) -> products.ProductInput:
     _org, kind, language, day, countries, sdgs, _status, flag, title, abstract, _pdf = row
     return products.ProductInput(
@@ -225,6 +238,7 @@ def _input(row: ProductRow) -> products.ProductInput:
         sdgs=tuple(int(n) for n in sdgs.split(";") if n),
         licence="CC-BY-4.0",
         volunteering_integrated=flag,
+        creators=parse_creators(DEMO_CREATORS.get(title, "")),
     )
 
 

@@ -32,7 +32,10 @@ ROLES = ["visitor", "partner", "contributor", "staff", "admin"]
 # A path is opened with at most this many query strings (sort orders, pages, filters...).
 QUERY_VARIANTS = 3
 PER_PATTERN = 3  # pages whose paths differ only by ids
-FILE_SUFFIXES = (".pdf", ".csv", ".xlsx", ".json", ".xml", ".atom", ".svg", ".sav", ".dta")
+FILE_SUFFIXES = (
+    ".pdf", ".csv", ".xlsx", ".json", ".xml", ".atom", ".svg", ".sav", ".dta",
+    ".bib", ".ris", ".csl",
+)  # fmt: skip
 MAX_PAGES = 400
 
 # The elements sticking out of the screen, outermost first, to name the culprit in a failure
