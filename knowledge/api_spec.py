@@ -70,7 +70,12 @@ SCHEMAS: dict[str, Any] = {
                     "required": ["id", "title", "snippet", "url"],
                     "properties": {
                         "id": {"type": "integer"},
-                        "title": {"type": "string"},
+                        "title": {"type": "string", "description": "Plain text."},
+                        "title_html": {
+                            "type": "string",
+                            "description": "The title, escaped; words the query matched in "
+                            "`<mark>`.",
+                        },
                         "snippet": {
                             "type": "string",
                             "description": "Escaped text; matched words in `<mark>`.",

@@ -65,6 +65,7 @@ def search_json(found: SearchPage) -> dict[str, Any]:
             {
                 "id": item.hit.id,
                 "title": item.hit.title,
+                "title_html": str(item.hit.title_html),
                 "snippet": str(item.hit.snippet),
                 "url": url_for("knowledge.product", product_id=item.hit.id),
                 "product_type": item.hit.product_type,

@@ -127,9 +127,32 @@ def test_snippets_mark_matches_and_escape_everything_else(search, app, session, 
     (result,) = search(q="riverside")["results"]
 
     assert result["title"] == "<script>alert(1)</script> Riverside volunteers"  # JSON: plain text
+    assert result["title_html"] == (
+        "&lt;script&gt;alert(1)&lt;/script&gt; <mark>Riverside</mark> volunteers"
+    )
     assert result["snippet"].startswith(
         "<mark>Riverside</mark> volunteers build &lt;b&gt;bridges&lt;/b&gt; &amp; schools"
     )
+
+
+def test_a_title_only_match_comes_with_the_title_marked(search, library) -> None:
+    # "Kenya" is in the title only: the abstract is the default one about development plans.
+    (result,) = search(q="kenya")["results"]
+
+    assert result["title"] == "Volunteer policy in Kenya"
+    assert result["title_html"] == "Volunteer policy in <mark>Kenya</mark>"
+    assert "<mark>" not in result["snippet"]
+
+
+def test_title_html_is_escaped_where_nothing_matched(search, app, session, people, index):
+    make_product(session, people.ngo, title="Tom & <i>Jerry</i>", abstract="Cartoon helpers.")
+    session.commit()
+    run_indexer(app)
+
+    (result,) = search(q="cartoon")["results"]
+
+    assert result["title_html"] == "Tom &amp; &lt;i&gt;Jerry&lt;/i&gt;"
+    assert result["snippet"].startswith("<mark>Cartoon</mark> helpers")
 
 
 @pytest.mark.parametrize(

@@ -60,6 +60,24 @@ def test_results_show_marked_escaped_titles_snippets_and_badges(
     assert "1 result" in page
 
 
+def test_a_title_only_match_is_marked_in_the_result_title(app, client, session, people, index):
+    make_product(
+        session,
+        people.ministry,
+        title="Coastal clean-up handbook",
+        abstract="Teams of volunteers on the shore.",
+        language="en",
+    )
+    session.commit()
+    run_indexer(app)
+
+    page = client.get("/knowledge/?q=handbook").get_data(as_text=True)
+
+    marked = "Coastal clean-up <mark>handbook</mark>"
+    assert re.search(rf'<a href="/knowledge/\d+" lang="en">{marked}</a>', page)
+    assert '<p lang="en">Teams of volunteers on the shore.</p>' in page
+
+
 def test_facets_are_labelled_checkboxes_with_counts(client, rivers) -> None:
     page = client.get("/knowledge/?type=report").get_data(as_text=True)
 
