@@ -41,7 +41,13 @@ SEARCH_PARAMETERS = [
         "in": "query",
         "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
     },
-    {"name": "sort", "in": "query", "schema": {"enum": ["relevance", "date"]}},
+    {
+        "name": "sort",
+        "in": "query",
+        "description": "relevance (the default; newest first without words), date (newest "
+        "first) or title (alphabetical, by the Unicode collation).",
+        "schema": {"enum": ["relevance", "date", "title"]},
+    },
     _filter("type", {"enum": list(PRODUCT_TYPES)}, "Product types."),
     _filter("language", {"type": "string", "pattern": "^[a-z]{2}$"}, "Languages (ISO 639-1)."),
     _filter(
@@ -62,7 +68,7 @@ SCHEMAS: dict[str, Any] = {
             "total": {"type": "integer", "minimum": 0},
             "page": {"type": "integer", "minimum": 1},
             "per_page": {"type": "integer"},
-            "sort": {"type": "string"},
+            "sort": {"enum": ["relevance", "date", "title"]},
             "results": {
                 "type": "array",
                 "items": {

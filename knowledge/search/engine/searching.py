@@ -23,7 +23,8 @@ MAX_PER_PAGE = 50
 MAX_PAGE = 400
 #: Below this many results a "did you mean" suggestion is looked for.
 SUGGEST_BELOW = 3
-Sort = Literal["relevance", "date"]
+Sort = Literal["relevance", "date", "title"]
+SORTS: tuple[Sort, ...] = ("relevance", "date", "title")
 
 
 def clamp_paging(page: int, per_page: int) -> tuple[int, int]:
@@ -65,7 +66,7 @@ def run_search(
     compiled = compile_query(parsed, searcher.reader())
     mask = values.allowed(filters) if filters else None
     start, stop = (page - 1) * per_page, page * per_page
-    by_relevance = sort != "date" and compiled.query is not None
+    by_relevance = sort == "relevance" and compiled.query is not None
     page_docs: list[tuple[int, float | None]]
     if compiled.query is not None:
         matches = Evaluator(searcher, values, cache).matches(compiled.query)
@@ -73,8 +74,8 @@ def run_search(
         if by_relevance:
             page_docs = list(top_documents(mask, matches.scores, start, stop))
     if not by_relevance:
-        newest = values.newest_first
-        in_order = newest if mask is None else newest[mask[newest]]
+        order = values.by_title(searcher.reader()) if sort == "title" else values.newest_first
+        in_order = order if mask is None else order[mask[order]]
         page_docs = [(int(docnum), None) for docnum in in_order[start:stop]]
     total = values.doc_count if mask is None else int(mask.sum())
     hits = [_hit(searcher.stored_fields(docnum), compiled, score) for docnum, score in page_docs]
@@ -88,7 +89,7 @@ def run_search(
         hits=hits,
         facets=values.facet_counts(mask),
         suggestion=suggestion,
-        sort="relevance" if by_relevance else "date",
+        sort="relevance" if by_relevance else "title" if sort == "title" else "date",
         query=parsed.text,
         filters=filters,
     )

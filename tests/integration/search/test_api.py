@@ -107,6 +107,29 @@ def test_sort_by_date_and_pages(search, library) -> None:
     assert second["page"] == 2
 
 
+def test_sort_by_title_is_alphabetical_across_pages(search, library) -> None:
+    query = "volunteer OR voluntariado OR volontariat"
+    first = search(q=query, sort="title", per_page=2)
+    second = search(q=query, sort="title", per_page=2, page=2)
+    browsing = search(sort="title")
+
+    assert first["sort"] == "title" and first["total"] == 3
+    assert titles(first) + titles(second) == [
+        "Boîte à outils du volontariat",
+        "Informe sobre voluntariado",
+        "Volunteer policy in Kenya",
+    ]
+    assert titles(browsing) == titles(first) + titles(second)
+    assert search(q=query)["sort"] == "relevance" and search()["sort"] == "date"
+
+
+def test_an_unknown_sort_names_the_three_known_ones(client, library) -> None:
+    response = client.get("/api/v1/knowledge/search?q=volunteer&sort=popular")
+
+    assert response.status_code == 400
+    assert response.get_json() == {"error": "sort must be relevance, date or title."}
+
+
 def test_unknown_words_get_a_suggestion_from_the_index(search, library) -> None:
     body = search(q="kenia polcy")
 

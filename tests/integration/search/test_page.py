@@ -119,6 +119,25 @@ def test_a_query_can_be_sorted_by_relevance_or_date(client, rivers) -> None:
     assert 'href="/knowledge/?q=river">Relevance</a>' in page
 
 
+def test_results_can_be_sorted_by_title_with_or_without_words(app, client, session, people, index):
+    for title in ("Zebra crossings", "école du dimanche", "Beach volunteers"):
+        make_product(session, people.ministry, title=title, abstract="Volunteers at work.")
+    session.commit()
+    run_indexer(app)
+
+    searched = client.get("/knowledge/?q=volunteers&sort=title").get_data(as_text=True)
+    browsed = client.get("/knowledge/?sort=title").get_data(as_text=True)
+
+    expected = ["Beach volunteers", "école du dimanche", "Zebra crossings"]
+    assert _result_titles(searched) == expected and _result_titles(browsed) == expected
+    current = 'href="/knowledge/?q=volunteers&amp;sort=title" aria-current="true">'
+    assert current + "<strong>Title (A to Z)</strong></a>" in searched
+    assert 'href="/knowledge/?q=volunteers">Relevance</a>' in searched
+    # Browsing has no relevance to offer: newest first, or by title.
+    assert 'href="/knowledge/?sort=date">Newest first</a>' in browsed
+    assert "Relevance</a>" not in browsed
+
+
 def test_few_results_offer_a_spelling_from_the_index(client, rivers) -> None:
     page = client.get("/knowledge/?q=rivr").get_data(as_text=True)
 
