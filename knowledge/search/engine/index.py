@@ -37,7 +37,7 @@ from knowledge.search.engine.parsing import parse_query
 from knowledge.search.engine.postings import PostingsCache
 from knowledge.search.engine.query import normalise_filters
 from knowledge.search.engine.readers import DAMAGE, OpenReader
-from knowledge.search.engine.results import IndexBusy, SearchResult, SearchUnavailable
+from knowledge.search.engine.results import IndexBusy, SearchHit, SearchResult, SearchUnavailable
 from knowledge.search.engine.schema import (
     TitleKey,
     document_fields,
@@ -46,11 +46,13 @@ from knowledge.search.engine.schema import (
 )
 from knowledge.search.engine.searching import (
     DEFAULT_PER_PAGE,
+    MAX_PER_PAGE,
     SORTS,
     Sort,
     clamp_paging,
     run_search,
 )
+from knowledge.search.engine.similar import more_like
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -179,6 +181,17 @@ class SearchIndex:
                 sort=chosen,
                 page=page,
                 per_page=per_page,
+            )
+        )
+
+    def more_like(self, product_id: int, *, limit: int = 5) -> list[SearchHit]:
+        """Up to ``limit`` other products most like ``product_id`` in their text (its most
+        telling words, see :mod:`similar`), best first; none when it is not indexed. Raises
+        :class:`SearchUnavailable` when the index is missing or damaged."""
+        wanted = max(1, min(int(limit), MAX_PER_PAGE))
+        return self._read(
+            lambda reader: more_like(
+                reader.searcher, reader.values, self._postings, product_id, wanted
             )
         )
 
