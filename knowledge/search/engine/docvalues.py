@@ -35,13 +35,14 @@ class SegmentValues:
     ids: Ints
     lengths: dict[str, Floats] = field(default_factory=dict)
     packed: dict[str, npt.NDArray[np.uint64]] = field(default_factory=dict)
-    title_keys: list[list[bytes]] = field(default_factory=list)
+    keys: dict[str, list[bytes]] = field(default_factory=dict)
 
     def titles(self, leaf: IndexReader) -> list[bytes]:
         """The title sort keys (see schema.document_fields), read through ``leaf`` once."""
-        if not self.title_keys:
-            self.title_keys.append(list(leaf.column_reader("title_key")))
-        return self.title_keys[0]
+        found = self.keys.get("title_key")
+        if found is None:
+            found = self.keys["title_key"] = list(leaf.column_reader("title_key"))
+        return found
 
     def packed_lengths(self, leaf: IndexReader, name: str) -> npt.NDArray[np.uint64]:
         """The part lengths column of text field ``name``, read through ``leaf`` once."""
