@@ -41,7 +41,13 @@ SEARCH_PARAMETERS = [
         "in": "query",
         "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
     },
-    {"name": "sort", "in": "query", "schema": {"enum": ["relevance", "date"]}},
+    {
+        "name": "sort",
+        "in": "query",
+        "description": "relevance (the default; newest first without words), date (newest "
+        "first) or title (alphabetical, by the Unicode collation).",
+        "schema": {"enum": ["relevance", "date", "title"]},
+    },
     _filter("type", {"enum": list(PRODUCT_TYPES)}, "Product types."),
     _filter("language", {"type": "string", "pattern": "^[a-z]{2}$"}, "Languages (ISO 639-1)."),
     _filter(
@@ -62,7 +68,7 @@ SCHEMAS: dict[str, Any] = {
             "total": {"type": "integer", "minimum": 0},
             "page": {"type": "integer", "minimum": 1},
             "per_page": {"type": "integer"},
-            "sort": {"type": "string"},
+            "sort": {"enum": ["relevance", "date", "title"]},
             "results": {
                 "type": "array",
                 "items": {
@@ -70,7 +76,12 @@ SCHEMAS: dict[str, Any] = {
                     "required": ["id", "title", "snippet", "url"],
                     "properties": {
                         "id": {"type": "integer"},
-                        "title": {"type": "string"},
+                        "title": {"type": "string", "description": "Plain text."},
+                        "title_html": {
+                            "type": "string",
+                            "description": "The title, escaped; words the query matched in "
+                            "`<mark>`.",
+                        },
                         "snippet": {
                             "type": "string",
                             "description": "Escaped text; matched words in `<mark>`.",
@@ -87,6 +98,32 @@ SCHEMAS: dict[str, Any] = {
                 },
             },
             "suggestion": {"type": ["string", "null"]},
+        },
+    },
+    "SimilarProducts": {
+        "type": "object",
+        "required": ["id", "results"],
+        "properties": {
+            "id": {"type": "integer", "description": "The product they are like."},
+            "results": {
+                "type": "array",
+                "maxItems": 5,
+                "description": "Best first; never the product itself, published products only.",
+                "items": {
+                    "type": "object",
+                    "required": ["id", "title", "url"],
+                    "properties": {
+                        "id": {"type": "integer"},
+                        "title": {"type": "string"},
+                        "url": {"type": "string"},
+                        "product_type": {"enum": list(PRODUCT_TYPES)},
+                        "language": {"type": "string"},
+                        "year": {"type": "integer"},
+                        "publication_date": {"type": "string", "format": "date"},
+                        "organisation": {"type": "string"},
+                    },
+                },
+            },
         },
     },
     "Product": {
@@ -125,9 +162,20 @@ SCHEMAS: dict[str, Any] = {
 }
 
 
+PRODUCT_ID = {
+    "name": "product_id",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "integer", "minimum": 1},
+}
+
+
+def _json(schema: str) -> dict[str, Any]:
+    return {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}}
+
+
 def init_app(app: Flask) -> None:
-    json_of = {"application/json": {"schema": {"$ref": "#/components/schemas/SearchPage"}}}
-    product = {"application/json": {"schema": {"$ref": "#/components/schemas/Product"}}}
+    json_of, product = _json("SearchPage"), _json("Product")
     register_paths(
         app,
         {
@@ -148,17 +196,27 @@ def init_app(app: Flask) -> None:
                     "operationId": "getProduct",
                     "summary": "A published product's metadata",
                     "security": [],
-                    "parameters": [
-                        {
-                            "name": "product_id",
-                            "in": "path",
-                            "required": True,
-                            "schema": {"type": "integer", "minimum": 1},
-                        }
-                    ],
+                    "parameters": [PRODUCT_ID],
                     "responses": {
                         "200": {"description": "The product.", "content": product},
                         **error_responses(400, 404),
+                    },
+                }
+            },
+            "/knowledge/products/{product_id}/similar": {
+                "get": {
+                    "operationId": "getSimilarProducts",
+                    "summary": "Up to five published products most like a published one in text",
+                    "description": "More like this: the products sharing most of the product's "
+                    "most telling words (title words count most), from the search index.",
+                    "security": [],
+                    "parameters": [PRODUCT_ID],
+                    "responses": {
+                        "200": {
+                            "description": "The similar products.",
+                            "content": _json("SimilarProducts"),
+                        },
+                        **error_responses(400, 404, 503),
                     },
                 }
             },

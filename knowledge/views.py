@@ -29,6 +29,7 @@ from knowledge.sdgs import sdg_choices
 from knowledge.search.current import search_index
 from knowledge.search.engine import SearchUnavailable
 from knowledge.search.requests import SearchRequest, search_products
+from knowledge.search.similar import Related, related_to
 from knowledge.search.views import facet_choices
 from portal.auth.enforce import public
 from portal.auth.permissions import is_staff
@@ -87,11 +88,10 @@ def product(product_id: int) -> str:
     item = load_product(product_id)
     if not permissions.can_view_product(user(), item):
         deny()
-    session = db_session()
-    related = []
+    related = Related()
     if item.status == "published":
         count_usage(item, "view")
-        related = catalogue.related_products(session, item)
+        related = related_to(search_index(), db_session(), item)
     return render_template(
         "knowledge/product.html",
         product=item,

@@ -8,6 +8,7 @@ radical-and-stroke order (pinyin order would need a pinyin table the portal does
 
 from __future__ import annotations
 
+import struct
 from collections.abc import Callable, Iterable
 from functools import cache
 from typing import Any, TypeVar
@@ -26,6 +27,13 @@ def _collator() -> Any:
 def collation_key(text: str) -> tuple[int, ...]:
     """The sort key of ``text``: compare keys to compare texts alphabetically."""
     return tuple(_collator().sort_key(text))
+
+
+def collation_bytes(text: str) -> bytes:
+    """:func:`collation_key` as bytes in the same order (compared byte by byte), for indexes
+    that sort by a stored value. Every weight of the table fits in 16 bits."""
+    key = collation_key(text)
+    return struct.pack(f">{len(key)}H", *(min(weight, 0xFFFF) for weight in key))
 
 
 def sorted_by_name(items: Iterable[Item], name: Callable[[Item], str]) -> list[Item]:

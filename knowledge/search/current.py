@@ -9,15 +9,17 @@ from pathlib import Path
 from flask import Flask, current_app
 
 from knowledge.search.engine import SearchIndex
+from portal.collation import collation_bytes
 
 EXTENSION = "knowledge_search"
 INDEX_DIR = "search"
 
 
 def install_index(app: Flask) -> SearchIndex:
-    """Give ``app`` its index (built later, by the worker)."""
+    """Give ``app`` its index (built later, by the worker); titles sort by the Unicode
+    collation, as the portal's other lists do."""
     folder = app.config.get("PORTAL_SEARCH_DIR") or Path(app.config["PORTAL_DATA_DIR"]) / INDEX_DIR
-    index = SearchIndex(folder)
+    index = SearchIndex(folder, title_key=collation_bytes)
     app.extensions[EXTENSION] = index
     return index
 

@@ -28,7 +28,7 @@ from portal.errors import InputError
 from portal.markers import N_
 from portal.models import ORG_KINDS, Organisation
 
-SORTS = ("relevance", "date")
+SORTS = ("relevance", "date", "title")
 #: Values kept per filter; more cannot all be meant.
 MAX_FILTER_VALUES = 20
 
@@ -64,7 +64,7 @@ class SearchRequest:
         sort = args.get("sort", "relevance")
         if sort not in SORTS:
             if strict:
-                raise InputError(N_("sort must be relevance or date."))
+                raise InputError(N_("sort must be relevance, date or title."))
             sort = "relevance"
         return cls(
             text=" ".join(args.get("q", "")[:MAX_QUERY_CHARS].split()),

@@ -1,4 +1,4 @@
-"""The search API (`GET /api/v1/knowledge/search`) and the facet choices of the search page."""
+"""The search and similar-products APIs (`/api/v1/knowledge/...`) and the search page's facets."""
 
 from __future__ import annotations
 
@@ -11,12 +11,15 @@ from flask import Blueprint, abort, jsonify, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from knowledge import catalogue
 from knowledge.forms import PRODUCT_TYPE_LABELS
+from knowledge.models import KnowledgeProduct
 from knowledge.products import language_name
 from knowledge.sdgs import SDG_NUMBERS, sdg_label
 from knowledge.search.current import search_index
 from knowledge.search.engine import SearchUnavailable
 from knowledge.search.requests import SearchPage, SearchRequest, search_products
+from knowledge.search.similar import similar_products
 from portal.auth.enforce import public
 from portal.countries import countries
 from portal.db import db_session
@@ -54,6 +57,36 @@ def search_api() -> Any:
     return jsonify(search_json(found))
 
 
+@api_bp.get("/products/<int:product_id>/similar")
+@public
+def similar_api(product_id: int) -> Any:
+    """Published products most like a published one in text ("more like this")."""
+    session = db_session()
+    product = catalogue.get_product(session, product_id)
+    if product is None or product.status != "published":
+        abort(404)
+    try:
+        similar = similar_products(search_index(), session, product_id)
+    except SearchUnavailable:
+        log.warning("similar API answered 503: the search index is unavailable", exc_info=True)
+        abort(503, description=_("Search is temporarily unavailable. Please try again shortly."))
+    return jsonify({"id": product_id, "results": [product_json(item) for item in similar]})
+
+
+def product_json(product: KnowledgeProduct) -> dict[str, Any]:
+    """A product as the similar-products API lists it."""
+    return {
+        "id": product.id,
+        "title": product.title,
+        "url": url_for("knowledge.product", product_id=product.id),
+        "product_type": product.product_type,
+        "language": product.language,
+        "year": product.publication_date.year,
+        "publication_date": product.publication_date.isoformat(),
+        "organisation": product.organisation.name,
+    }
+
+
 def search_json(found: SearchPage) -> dict[str, Any]:
     """The answer of the search API (CONTRACT.md), extended with paging and result details."""
     return {
@@ -65,6 +98,7 @@ def search_json(found: SearchPage) -> dict[str, Any]:
             {
                 "id": item.hit.id,
                 "title": item.hit.title,
+                "title_html": str(item.hit.title_html),
                 "snippet": str(item.hit.snippet),
                 "url": url_for("knowledge.product", product_id=item.hit.id),
                 "product_type": item.hit.product_type,

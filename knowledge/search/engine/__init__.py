@@ -9,10 +9,13 @@ Public interface::
     index.rebuild(product_dicts)                 # fresh generation, swapped in atomically
     index.apply(upserts=[...], deletes=[ids])    # may raise IndexBusy: retry later
     result = index.search("volontariat", filters={"sdg": [5]}, sort="date", page=2)
+    # sort: "relevance", "date" or "title" (by the title_key given to SearchIndex)
+    index.more_like(product_id, limit=5)         # hits most like a product in text
     index.doc_count()
 
-``search`` and ``doc_count`` raise :class:`SearchUnavailable` when the index is missing or
-damaged. Product dicts follow :class:`ProductDocument`; callers pass published products only.
+``search``, ``more_like`` and ``doc_count`` raise :class:`SearchUnavailable` when the index is
+missing or damaged. Product dicts follow :class:`ProductDocument`; callers pass published
+products only.
 ``exclusive_lock`` and ``DAMAGE`` let an indexer take turns beside the index and recognise a
 damaged one; ``normalise_facet_value`` and ``MAX_PAGE`` let request parsing accept what the
 engine accepts.
@@ -20,9 +23,10 @@ engine accepts.
 
 from __future__ import annotations
 
-from knowledge.search.engine.index import DAMAGE, SearchIndex
+from knowledge.search.engine.index import SearchIndex
 from knowledge.search.engine.locks import exclusive_lock
 from knowledge.search.engine.parsing import MAX_QUERY_CHARS, MAX_TERMS
+from knowledge.search.engine.readers import DAMAGE
 from knowledge.search.engine.results import (
     IndexBusy,
     SearchHit,

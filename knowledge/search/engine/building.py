@@ -24,7 +24,12 @@ from whoosh.util import random_name
 from whoosh.writing import SegmentWriter
 
 from knowledge.search.engine import analysis
-from knowledge.search.engine.schema import build_schema, document_fields
+from knowledge.search.engine.schema import (
+    TitleKey,
+    build_schema,
+    document_fields,
+    folded_title_key,
+)
 
 #: Builds of fewer documents are written by one process (starting sub-writers costs more).
 PARALLEL_FROM = 2_000
@@ -109,6 +114,7 @@ def write_generation(
     memory_mb: int,
     procs: int,
     parallel_from: int = PARALLEL_FROM,
+    title_key: TitleKey = folded_title_key,
 ) -> int:
     """Create an index in the empty folder ``path`` holding ``documents``; their number.
 
@@ -133,7 +139,7 @@ def write_generation(
     count = 0
     try:
         for doc in chain(head, stream):
-            writer.add_document(**document_fields(doc))
+            writer.add_document(**document_fields(doc, title_key))
             count += 1
         writer.commit()
     except BaseException:

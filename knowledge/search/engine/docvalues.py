@@ -35,6 +35,14 @@ class SegmentValues:
     ids: Ints
     lengths: dict[str, Floats] = field(default_factory=dict)
     packed: dict[str, npt.NDArray[np.uint64]] = field(default_factory=dict)
+    keys: dict[str, list[bytes]] = field(default_factory=dict)
+
+    def titles(self, leaf: IndexReader) -> list[bytes]:
+        """The title sort keys (see schema.document_fields), read through ``leaf`` once."""
+        found = self.keys.get("title_key")
+        if found is None:
+            found = self.keys["title_key"] = list(leaf.column_reader("title_key"))
+        return found
 
     def packed_lengths(self, leaf: IndexReader, name: str) -> npt.NDArray[np.uint64]:
         """The part lengths column of text field ``name``, read through ``leaf`` once."""
@@ -141,10 +149,28 @@ class ReaderValues:
         ids = _concatenated([part.ids for part in parts])
         by_date = np.lexsort((-ids, -dates)) if self.size else _ints(())
         self.newest_first: Ints = by_date[live[by_date]]
+        self._ids = ids
+        self._by_title: Ints | None = None
         self._lengths: dict[str, Floats] = {}
         self._parts_of: dict[str, PartLengths] = {}
         self._all_facets: dict[str, dict[str, int]] | None = None
         self._lock = threading.Lock()
+
+    def by_title(self, reader: IndexReader) -> Ints:
+        """Live documents in the order of their titles' sort keys, then of their ids; built on
+        first use (``reader`` as for :meth:`lengths`)."""
+        if self._by_title is None:
+            leaves = [leaf for leaf, _ in reader.leaf_readers()] if self._parts else []
+            with self._lock:
+                keys = [
+                    key
+                    for part, leaf in zip(self._parts, leaves, strict=True)
+                    for key in part.titles(leaf)
+                ]
+            ids = self._ids
+            order = _ints(sorted(range(len(keys)), key=lambda doc: (keys[doc], ids[doc])))
+            self._by_title = order[self.live[order]] if len(order) else order
+        return self._by_title
 
     def lengths(self, reader: IndexReader, name: str) -> Floats:
         """Every document's length in field ``name`` (as Whoosh's BM25F reads it); ``reader``

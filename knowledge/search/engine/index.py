@@ -11,12 +11,8 @@ from __future__ import annotations
 
 import json
 import logging
-import pickle
 import shutil
-import struct
 import threading
-import weakref
-import zlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager, suppress
 from pathlib import Path
@@ -24,11 +20,10 @@ from typing import Any, TypeVar
 
 from whoosh import index as whoosh_index
 from whoosh.index import FileIndex, LockError
-from whoosh.searching import Searcher
 
 from knowledge.search.engine.analysis import LANGUAGE_GROUPS, warm_up
 from knowledge.search.engine.building import storage, write_generation
-from knowledge.search.engine.docvalues import ReaderValues, ValueCache
+from knowledge.search.engine.docvalues import ValueCache
 from knowledge.search.engine.generations import (
     current_generation,
     mark_version,
@@ -41,9 +36,23 @@ from knowledge.search.engine.locks import exclusive_lock, lock_held, replace_fil
 from knowledge.search.engine.parsing import parse_query
 from knowledge.search.engine.postings import PostingsCache
 from knowledge.search.engine.query import normalise_filters
-from knowledge.search.engine.results import IndexBusy, SearchResult, SearchUnavailable
-from knowledge.search.engine.schema import document_fields, text_field
-from knowledge.search.engine.searching import DEFAULT_PER_PAGE, Sort, clamp_paging, run_search
+from knowledge.search.engine.readers import DAMAGE, OpenReader
+from knowledge.search.engine.results import IndexBusy, SearchHit, SearchResult, SearchUnavailable
+from knowledge.search.engine.schema import (
+    TitleKey,
+    document_fields,
+    folded_title_key,
+    text_field,
+)
+from knowledge.search.engine.searching import (
+    DEFAULT_PER_PAGE,
+    MAX_PER_PAGE,
+    SORTS,
+    Sort,
+    clamp_paging,
+    run_search,
+)
+from knowledge.search.engine.similar import more_like
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -55,35 +64,6 @@ REBUILD_LOCK_FILE = "rebuild.lock"
 STATE_FILE = "state.json"
 #: Sub-writer processes of a rebuild (the machine's cores are shared with searches).
 BUILD_PROCS = 2
-#: What a damaged or vanished index raises from inside Whoosh (truncated segment: EOFError or
-#: struct.error; deleted TOC: EmptyIndexError; a mangled pickle; files removed under us).
-DAMAGE = (
-    EOFError,
-    OSError,
-    struct.error,
-    zlib.error,
-    pickle.UnpicklingError,
-    ValueError,
-    KeyError,
-    IndexError,
-    whoosh_index.IndexError,
-)
-
-
-class _Reader:
-    """A thread's open searcher; its files are closed by :meth:`close` or, at the latest, when
-    the reader is dropped (a thread ending, the index discarded)."""
-
-    def __init__(self, generation: str, searcher: Searcher, values: ReaderValues) -> None:
-        self.generation = generation
-        self.searcher = searcher
-        self.values = values
-        self.close = weakref.finalize(self, _close_quietly, searcher)
-
-
-def _close_quietly(searcher: Searcher) -> None:
-    with suppress(*DAMAGE):
-        searcher.close()
 
 
 class SearchIndex:
@@ -94,7 +74,9 @@ class SearchIndex:
     old one. :meth:`apply` and :meth:`rebuild` take an exclusive ``fcntl`` lock on
     ``base_dir/writer.lock``, so any number of processes may call them; a caller that cannot get
     the lock in time gets :class:`IndexBusy` and should retry later (keep its outbox rows).
-    Readers are cached per thread and refreshed when the index changes.
+    Readers are cached per thread and refreshed when the index changes. ``title_key`` turns a
+    title into bytes ordered as titles should be (a collation's sort key); every process
+    writing one index must pass the same one.
     """
 
     def __init__(
@@ -104,8 +86,10 @@ class SearchIndex:
         lock_timeout: float = 10.0,
         build_procs: int = BUILD_PROCS,
         parallel_from: int | None = None,
+        title_key: TitleKey = folded_title_key,
     ) -> None:
         self.base_dir = Path(base_dir)
+        self.title_key = title_key
         self.lock_timeout = lock_timeout
         self.build_procs = build_procs
         self.parallel_from = parallel_from
@@ -178,14 +162,15 @@ class SearchIndex:
         """Search published products; never fails on what the user typed.
 
         ``filters`` maps facet names (``type``, ``language``, ``sdg``, ``country``, ``org_kind``,
-        ``year``) to accepted values; an unknown facet name raises ``ValueError``. An empty
-        ``text`` browses everything, newest first. Raises :class:`SearchUnavailable` when the
-        index is missing or damaged.
+        ``year``) to accepted values; an unknown facet name raises ``ValueError``. ``sort`` is
+        ``relevance``, ``date`` (newest first) or ``title``; an empty ``text`` browses
+        everything, newest first unless sorted by title. Raises :class:`SearchUnavailable` when
+        the index is missing or damaged.
         """
         parsed = parse_query(text)
         normalised = normalise_filters(filters)
         page, per_page = clamp_paging(page, per_page)
-        chosen: Sort = "date" if sort == "date" else "relevance"
+        chosen: Sort = next((known for known in SORTS if known == sort), "relevance")
         return self._read(
             lambda reader: run_search(
                 reader.searcher,
@@ -199,6 +184,17 @@ class SearchIndex:
             )
         )
 
+    def more_like(self, product_id: int, *, limit: int = 5) -> list[SearchHit]:
+        """Up to ``limit`` other products most like ``product_id`` in their text (its most
+        telling words, see :mod:`similar`), best first; none when it is not indexed. Raises
+        :class:`SearchUnavailable` when the index is missing or damaged."""
+        wanted = max(1, min(int(limit), MAX_PER_PAGE))
+        return self._read(
+            lambda reader: more_like(
+                reader.searcher, reader.values, self._postings, product_id, wanted
+            )
+        )
+
     def warm(self) -> None:
         """Load the analysers (jieba's dictionary takes about a second), open this thread's
         reader and build the arrays every search of this commit shares (facets, dates, field
@@ -208,7 +204,7 @@ class SearchIndex:
         with suppress(SearchUnavailable):
             self._read(self._warm_reader)
 
-    def _warm_reader(self, reader: _Reader) -> None:
+    def _warm_reader(self, reader: OpenReader) -> None:
         whoosh_reader = reader.searcher.reader()
         for group in LANGUAGE_GROUPS:
             reader.values.parts(whoosh_reader, text_field(group))
@@ -221,12 +217,12 @@ class SearchIndex:
 
     def close(self) -> None:
         """Release this thread's cached reader (other threads keep theirs until they exit)."""
-        reader: _Reader | None = getattr(self._local, "reader", None)
+        reader: OpenReader | None = getattr(self._local, "reader", None)
         self._local.reader = None
         if reader is not None:
             reader.close()
 
-    def _read(self, action: Callable[[_Reader], T]) -> T:
+    def _read(self, action: Callable[[OpenReader], T]) -> T:
         # One retry with a freshly opened reader covers a swap or merge racing this search.
         for attempt in (1, 2):
             try:
@@ -258,9 +254,9 @@ class SearchIndex:
             raise SearchUnavailable("search index written by another version: rebuild it")
         return generation
 
-    def _reader(self) -> _Reader:
+    def _reader(self) -> OpenReader:
         generation = self._usable_generation()
-        reader: _Reader | None = getattr(self._local, "reader", None)
+        reader: OpenReader | None = getattr(self._local, "reader", None)
         if reader is not None and reader.generation == generation:
             if reader.searcher.up_to_date():
                 return reader
@@ -274,7 +270,7 @@ class SearchIndex:
         except BaseException:
             searcher.close()
             raise
-        self._local.reader = reader = _Reader(generation, searcher, values)
+        self._local.reader = reader = OpenReader(generation, searcher, values)
         return reader
 
     def _open(self, generation: str) -> FileIndex:
@@ -301,7 +297,11 @@ class SearchIndex:
         """
         removed = [str(int(product_id)) for product_id in deletes]
         # A deletion does not reach a document added in the same commit: leave such ones out.
-        prepared = [document_fields(doc) for doc in upserts if str(int(doc["id"])) not in removed]
+        prepared = [
+            document_fields(doc, self.title_key)
+            for doc in upserts
+            if str(int(doc["id"])) not in removed
+        ]
         if not prepared and not removed:
             if state is not None:
                 self.save_state(state, timeout=timeout)
@@ -356,7 +356,12 @@ class SearchIndex:
                     {} if self.parallel_from is None else {"parallel_from": self.parallel_from}
                 )
                 count = write_generation(
-                    path, documents, memory_mb=memory_mb, procs=self.build_procs, **options
+                    path,
+                    documents,
+                    memory_mb=memory_mb,
+                    procs=self.build_procs,
+                    title_key=self.title_key,
+                    **options,
                 )
                 mark_version(path)
                 if state is not None:

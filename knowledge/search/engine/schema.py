@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, TypedDict
 
@@ -16,13 +16,14 @@ from knowledge.search.engine.analysis import (
     GENERIC,
     LANGUAGE_GROUPS,
     analyzer_for,
+    fold,
     generic_analyzer,
     language_group,
 )
 
 #: Bumped whenever the fields or their analysis change: an index written under another version
 #: is treated as missing, so the worker rebuilds it (searches answer "unavailable" meanwhile).
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 #: Searchable parts of a product and the weight of each occurrence in it (title counts most).
 TEXT_PARTS: dict[str, float] = {"title": 3.0, "abstract": 2.0, "body": 1.0}
 #: Positions left empty between two parts, so that a phrase never spans a title and an abstract.
@@ -32,6 +33,10 @@ ORGANISATION_BOOST = 1.5
 FACETS: tuple[str, ...] = ("type", "language", "sdg", "country", "org_kind", "year")
 MULTI_VALUED_FACETS = frozenset({"sdg", "country"})
 
+#: Bytes of a title's sort key kept in the index (past them, equal keys fall back to the id).
+TITLE_KEY_BYTES = 256
+#: Turns a title into bytes whose byte order is the wanted order of titles.
+TitleKey = Callable[[str], bytes]
 ABSTRACT_HEAD_CHARS = 2_000
 BODY_HEAD_CHARS = 12_000
 _FACET_SEPARATOR = "\x1f"
@@ -52,6 +57,11 @@ class ProductDocument(TypedDict):
     countries: list[str]
     sdgs: list[int]
     publication_date: dt.date
+
+
+def folded_title_key(title: str) -> bytes:
+    """A title's sort key without a collation: case- and accent-insensitive code-point order."""
+    return " ".join(fold(title).split()).encode("utf-8")
 
 
 def text_field(group: str) -> str:
@@ -137,6 +147,8 @@ def build_schema() -> fields.Schema:
         # Unstemmed vocabulary for "did you mean".
         "spell": fields.TEXT(analyzer=generic_analyzer(), phrase=False),
         "facets": fields.COLUMN(columns.VarBytesColumn()),
+        # Titles are sorted by this key (see document_fields), not by the stored title.
+        "title_key": fields.COLUMN(columns.VarBytesColumn()),
         "title": fields.STORED(),
         "abstract_head": fields.STORED(),
         "body_head": fields.STORED(),
@@ -202,8 +214,11 @@ def normalise_facet_value(facet: str, value: object) -> str:
     return text.lower()
 
 
-def document_fields(doc: Mapping[str, Any]) -> dict[str, Any]:
-    """Whoosh field values for one product dict (see :class:`ProductDocument`)."""
+def document_fields(
+    doc: Mapping[str, Any], title_key: TitleKey = folded_title_key
+) -> dict[str, Any]:
+    """Whoosh field values for one product dict (see :class:`ProductDocument`); ``title_key``
+    makes the title's sort key."""
     product_id = int(doc["id"])
     title = str(doc.get("title") or "")
     abstract = str(doc.get("abstract") or "")
@@ -237,6 +252,7 @@ def document_fields(doc: Mapping[str, Any]) -> dict[str, Any]:
         "spell": "" if group == CHINESE else f"{title}\n{abstract}",
         "facets": facets.encode(),
         "title": title,
+        "title_key": title_key(title)[:TITLE_KEY_BYTES],
         "abstract_head": abstract[:ABSTRACT_HEAD_CHARS],
         "body_head": body[:BODY_HEAD_CHARS],
         "language_code": language,
@@ -259,12 +275,14 @@ __all__ = [
     "SCHEMA_VERSION",
     "TEXT_PARTS",
     "FacetValues",
+    "TitleKey",
     "ProductDocument",
     "WeightedText",
     "pack_frequencies",
     "pack_lengths",
     "build_schema",
     "document_fields",
+    "folded_title_key",
     "normalise_facet_value",
     "text_field",
 ]

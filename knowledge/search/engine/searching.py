@@ -13,7 +13,7 @@ from knowledge.search.engine.evaluation import Evaluator, top_documents
 from knowledge.search.engine.highlight import snippet, whole_highlighted
 from knowledge.search.engine.parsing import ParsedQuery
 from knowledge.search.engine.postings import PostingsCache
-from knowledge.search.engine.query import CompiledQuery, compile_query
+from knowledge.search.engine.query import compile_query
 from knowledge.search.engine.results import SearchHit, SearchResult
 from knowledge.search.engine.suggest import suggest
 
@@ -23,16 +23,21 @@ MAX_PER_PAGE = 50
 MAX_PAGE = 400
 #: Below this many results a "did you mean" suggestion is looked for.
 SUGGEST_BELOW = 3
-Sort = Literal["relevance", "date"]
+Sort = Literal["relevance", "date", "title"]
+SORTS: tuple[Sort, ...] = ("relevance", "date", "title")
 
 
 def clamp_paging(page: int, per_page: int) -> tuple[int, int]:
     return max(1, min(int(page), MAX_PAGE)), max(1, min(int(per_page), MAX_PER_PAGE))
 
 
-def _hit(stored: dict[str, Any], compiled: CompiledQuery, score: float | None) -> SearchHit:
+def make_hit(
+    stored: dict[str, Any], highlight: dict[str, set[str]], score: float | None
+) -> SearchHit:
+    """A hit from a document's stored fields, marking the ``highlight`` terms of its language
+    group (see :class:`CompiledQuery`)."""
     language = str(stored.get("language_code", ""))
-    terms = compiled.highlight_terms.get(language_group(language), set())
+    terms = highlight.get(language_group(language), set())
     title = str(stored.get("title", ""))
     published = dt.date.fromisoformat(str(stored["publication_date"]))
     return SearchHit(
@@ -65,7 +70,7 @@ def run_search(
     compiled = compile_query(parsed, searcher.reader())
     mask = values.allowed(filters) if filters else None
     start, stop = (page - 1) * per_page, page * per_page
-    by_relevance = sort != "date" and compiled.query is not None
+    by_relevance = sort == "relevance" and compiled.query is not None
     page_docs: list[tuple[int, float | None]]
     if compiled.query is not None:
         matches = Evaluator(searcher, values, cache).matches(compiled.query)
@@ -73,11 +78,14 @@ def run_search(
         if by_relevance:
             page_docs = list(top_documents(mask, matches.scores, start, stop))
     if not by_relevance:
-        newest = values.newest_first
-        in_order = newest if mask is None else newest[mask[newest]]
+        order = values.by_title(searcher.reader()) if sort == "title" else values.newest_first
+        in_order = order if mask is None else order[mask[order]]
         page_docs = [(int(docnum), None) for docnum in in_order[start:stop]]
     total = values.doc_count if mask is None else int(mask.sum())
-    hits = [_hit(searcher.stored_fields(docnum), compiled, score) for docnum, score in page_docs]
+    hits = [
+        make_hit(searcher.stored_fields(docnum), compiled.highlight_terms, score)
+        for docnum, score in page_docs
+    ]
     suggestion = None
     if total < SUGGEST_BELOW and parsed.has_positive_terms:
         suggestion = suggest(parsed, searcher.reader())
@@ -88,7 +96,7 @@ def run_search(
         hits=hits,
         facets=values.facet_counts(mask),
         suggestion=suggestion,
-        sort="relevance" if by_relevance else "date",
+        sort="relevance" if by_relevance else "title" if sort == "title" else "date",
         query=parsed.text,
         filters=filters,
     )

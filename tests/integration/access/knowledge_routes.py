@@ -348,4 +348,10 @@ CASES = [
         EVERYONE,
         _url("/api/v1/knowledge/products/{id}", "other", "published"),
     ),
+    Case(
+        "/api/v1/knowledge/products/<int:product_id>/similar",
+        "GET",
+        EVERYONE,
+        _url("/api/v1/knowledge/products/{id}/similar", "other", "published"),
+    ),
 ]

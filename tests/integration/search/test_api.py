@@ -107,6 +107,29 @@ def test_sort_by_date_and_pages(search, library) -> None:
     assert second["page"] == 2
 
 
+def test_sort_by_title_is_alphabetical_across_pages(search, library) -> None:
+    query = "volunteer OR voluntariado OR volontariat"
+    first = search(q=query, sort="title", per_page=2)
+    second = search(q=query, sort="title", per_page=2, page=2)
+    browsing = search(sort="title")
+
+    assert first["sort"] == "title" and first["total"] == 3
+    assert titles(first) + titles(second) == [
+        "Boîte à outils du volontariat",
+        "Informe sobre voluntariado",
+        "Volunteer policy in Kenya",
+    ]
+    assert titles(browsing) == titles(first) + titles(second)
+    assert search(q=query)["sort"] == "relevance" and search()["sort"] == "date"
+
+
+def test_an_unknown_sort_names_the_three_known_ones(client, library) -> None:
+    response = client.get("/api/v1/knowledge/search?q=volunteer&sort=popular")
+
+    assert response.status_code == 400
+    assert response.get_json() == {"error": "sort must be relevance, date or title."}
+
+
 def test_unknown_words_get_a_suggestion_from_the_index(search, library) -> None:
     body = search(q="kenia polcy")
 
@@ -127,9 +150,32 @@ def test_snippets_mark_matches_and_escape_everything_else(search, app, session, 
     (result,) = search(q="riverside")["results"]
 
     assert result["title"] == "<script>alert(1)</script> Riverside volunteers"  # JSON: plain text
+    assert result["title_html"] == (
+        "&lt;script&gt;alert(1)&lt;/script&gt; <mark>Riverside</mark> volunteers"
+    )
     assert result["snippet"].startswith(
         "<mark>Riverside</mark> volunteers build &lt;b&gt;bridges&lt;/b&gt; &amp; schools"
     )
+
+
+def test_a_title_only_match_comes_with_the_title_marked(search, library) -> None:
+    # "Kenya" is in the title only: the abstract is the default one about development plans.
+    (result,) = search(q="kenya")["results"]
+
+    assert result["title"] == "Volunteer policy in Kenya"
+    assert result["title_html"] == "Volunteer policy in <mark>Kenya</mark>"
+    assert "<mark>" not in result["snippet"]
+
+
+def test_title_html_is_escaped_where_nothing_matched(search, app, session, people, index):
+    make_product(session, people.ngo, title="Tom & <i>Jerry</i>", abstract="Cartoon helpers.")
+    session.commit()
+    run_indexer(app)
+
+    (result,) = search(q="cartoon")["results"]
+
+    assert result["title_html"] == "Tom &amp; &lt;i&gt;Jerry&lt;/i&gt;"
+    assert result["snippet"].startswith("<mark>Cartoon</mark> helpers")
 
 
 @pytest.mark.parametrize(

@@ -60,6 +60,24 @@ def test_results_show_marked_escaped_titles_snippets_and_badges(
     assert "1 result" in page
 
 
+def test_a_title_only_match_is_marked_in_the_result_title(app, client, session, people, index):
+    make_product(
+        session,
+        people.ministry,
+        title="Coastal clean-up handbook",
+        abstract="Teams of volunteers on the shore.",
+        language="en",
+    )
+    session.commit()
+    run_indexer(app)
+
+    page = client.get("/knowledge/?q=handbook").get_data(as_text=True)
+
+    marked = "Coastal clean-up <mark>handbook</mark>"
+    assert re.search(rf'<a href="/knowledge/\d+" lang="en">{marked}</a>', page)
+    assert '<p lang="en">Teams of volunteers on the shore.</p>' in page
+
+
 def test_facets_are_labelled_checkboxes_with_counts(client, rivers) -> None:
     page = client.get("/knowledge/?type=report").get_data(as_text=True)
 
@@ -99,6 +117,25 @@ def test_a_query_can_be_sorted_by_relevance_or_date(client, rivers) -> None:
     ]
     assert re.search(r'href="/knowledge/\?q=river&amp;sort=date" aria-current="true">', page)
     assert 'href="/knowledge/?q=river">Relevance</a>' in page
+
+
+def test_results_can_be_sorted_by_title_with_or_without_words(app, client, session, people, index):
+    for title in ("Zebra crossings", "école du dimanche", "Beach volunteers"):
+        make_product(session, people.ministry, title=title, abstract="Volunteers at work.")
+    session.commit()
+    run_indexer(app)
+
+    searched = client.get("/knowledge/?q=volunteers&sort=title").get_data(as_text=True)
+    browsed = client.get("/knowledge/?sort=title").get_data(as_text=True)
+
+    expected = ["Beach volunteers", "école du dimanche", "Zebra crossings"]
+    assert _result_titles(searched) == expected and _result_titles(browsed) == expected
+    current = 'href="/knowledge/?q=volunteers&amp;sort=title" aria-current="true">'
+    assert current + "<strong>Title (A to Z)</strong></a>" in searched
+    assert 'href="/knowledge/?q=volunteers">Relevance</a>' in searched
+    # Browsing has no relevance to offer: newest first, or by title.
+    assert 'href="/knowledge/?sort=date">Newest first</a>' in browsed
+    assert "Relevance</a>" not in browsed
 
 
 def test_few_results_offer_a_spelling_from_the_index(client, rivers) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from portal.collation import sorted_by_name
+from portal.collation import collation_bytes, collation_key, sorted_by_name
 from portal.countries import country_choices
 
 
@@ -52,3 +52,13 @@ def test_country_choices_are_a_fresh_list_each_time() -> None:
     first.insert(0, ("", "(ninguno)"))
 
     assert country_choices("es")[0][0] != ""
+
+
+def test_collation_bytes_compare_as_the_keys_do() -> None:
+    names = ["zambia", "Österreich", "Bélgica", "Belice", "belgica", "Волонтёр", "志愿", "", "a"]
+
+    by_bytes = sorted(names, key=collation_bytes)
+
+    assert by_bytes == sorted(names, key=collation_key)
+    assert by_bytes[:3] == ["", "a", "belgica"]
+    assert collation_bytes("a") == bytes.fromhex("1c47 0000 0020 0000 0002 0000".replace(" ", ""))
