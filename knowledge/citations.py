@@ -83,13 +83,13 @@ def csl_json(work: Work) -> dict[str, Any]:
         "URL": work.permalink,
         "language": work.language,
     }
-    if work.abstract:
-        item["abstract"] = work.abstract
-    if work.doi:
-        item["DOI"] = work.doi
-    if work.edition:
-        item["edition"] = work.edition
-    return item
+    return item | _given(work, abstract="abstract", doi="DOI", edition="edition")
+
+
+def _given(work: Work, **names: str) -> dict[str, str]:
+    """The optional fields the work has, under the names a format gives them."""
+    values = {"abstract": work.abstract, "doi": work.doi, "edition": work.edition}
+    return {name: values[field] or "" for field, name in names.items() if values[field]}
 
 
 def _csl_name(creator: Creator) -> dict[str, str]:
@@ -208,11 +208,6 @@ def ris(work: Work) -> str:
         "urls": [work.permalink],
         "language": work.language,
     }
-    if work.abstract:
-        record["abstract"] = work.abstract
-    if work.doi:
-        record["doi"] = work.doi
-    if work.edition:
-        record["edition"] = work.edition
+    record |= _given(work, abstract="abstract", doi="doi", edition="edition")
     text: str = rispy.dumps([record], implementation=_RisWriter)
     return text.lstrip("\n")
