@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from knowledge import uploads
+from knowledge import identifiers, uploads
 from knowledge.models import PRODUCT_AUDIT_TYPE, KnowledgeProduct, ProductRevision, enqueue_index
 from knowledge.product_input import (
     ProductInput,
@@ -206,11 +206,11 @@ def propose_revision(
 def revision_differences(revision: ProductRevision) -> list[tuple[str, Any, Any]]:
     """(field, published value, proposed value) for each field the revision changes."""
     current = ProductInput.of(revision.product).to_json()
-    return [
-        (key, current[key], value)
-        for key, value in revision.changes.items()
-        if current.get(key) != value
-    ]
+    proposed = dict(revision.changes)
+    if proposed.get("licence"):  # proposed before licences were SPDX ids
+        proposed["licence"] = identifiers.licence(proposed["licence"]) or proposed["licence"]
+    return [(key, current.get(key), value) for key, value in proposed.items()
+            if current.get(key) != value]  # fmt: skip
 
 
 def dois_taken(session: Session, dois: list[str], *, but: int | None = None) -> set[str]:

@@ -180,3 +180,39 @@ def test_edit_form_of_a_product_with_a_pending_revision_shows_the_proposal(
     page = client.get(f"/knowledge/{published.id}/edit").get_data(as_text=True)
 
     assert f'value="{EDIT["title"]}"' in page
+
+
+def test_creators_proposed_in_a_revision_are_shown_and_applied(
+    login, people, session, published
+) -> None:
+    creators = "Diallo, Aminata [0000-0002-1825-0097]\norg: Kenya Red Cross"
+    form_post(
+        login(people.contributor), f"/knowledge/{published.id}/edit", {**EDIT, "creators": creators}
+    )
+    revision = _revision(session, published.id)
+    staff = login(people.staff)
+
+    page = staff.get(f"/knowledge/revisions/{revision.id}").get_data(as_text=True)
+    assert "Aminata Diallo</span> (0000-0002-1825-0097); <span" in page
+    assert "Kenya Red Cross" in page
+    form_post(
+        staff, f"/knowledge/revisions/{revision.id}/approve", {}, form_url="/knowledge/review"
+    )
+
+    reread(session)
+    product = session.get(KnowledgeProduct, published.id)
+    assert [c.sort_name for c in product.creators] == ["Diallo, Aminata", "Kenya Red Cross"]
+    assert product.creators[1].kind == "organisation"
+
+
+def test_a_revision_proposed_before_licences_were_spdx_ids_shows_no_licence_change(
+    session, people, published
+) -> None:
+    revision = products.propose_revision(
+        session, people.contributor, published, products.ProductInput.of(published)
+    )
+    published.licence = "CC-BY-4.0"
+    revision.changes = {**revision.changes, "licence": "cc-by-4.0", "title": "New title"}
+    session.flush()
+
+    assert [key for key, _, _ in products.revision_differences(revision)] == ["title"]
