@@ -21,7 +21,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from knowledge.creators import Creator, creators_text
-from knowledge.identifiers import LICENCES
+from knowledge.identifiers import LICENCES, licence
 from knowledge.product_input import MAX_ABSTRACT, MAX_TITLE
 
 PRODUCT_TYPE_LABELS = {
@@ -218,6 +218,8 @@ class ProductForm(FlaskForm):
                 self.themes.data = ", ".join(value)
             elif name == "creators":
                 self.creators.data = creators_text(Creator.from_json(item) for item in value)
+            elif name == "licence":  # a revision may hold a licence under its former id
+                self.licence.data = licence(value or "") or ""
             elif name == "publication_date":
                 self.publication_date.data = date.fromisoformat(value)
             elif hasattr(self, name):
