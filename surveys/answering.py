@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import insert, update
 from sqlalchemy.exc import IntegrityError
@@ -165,8 +165,35 @@ def _age_band(age: int | None) -> str | None:
     return f"{low}_{low + 9}"
 
 
+class RosterFacts(Protocol):
+    """What a response copies from its invitation: an Invitation, or an imported row's values."""
+
+    @property
+    def nationality(self) -> str | None: ...
+    @property
+    def gender(self) -> str | None: ...
+    @property
+    def category(self) -> str | None: ...
+    @property
+    def modality(self) -> str | None: ...
+    @property
+    def age(self) -> int | None: ...
+    @property
+    def disability(self) -> bool | None: ...
+    @property
+    def refugee(self) -> bool | None: ...
+    @property
+    def office_type(self) -> str | None: ...
+    @property
+    def organisation_id(self) -> int | None: ...
+    @property
+    def office_id(self) -> int | None: ...
+    @property
+    def duty_station(self) -> str | None: ...
+
+
 def response_snapshot(
-    invitation: Invitation, campaign: Campaign, submitted_at: datetime, global_south_flag: str
+    invitation: RosterFacts, campaign: Campaign, submitted_at: datetime, global_south_flag: str
 ) -> dict[str, Any]:
     """The response's copy of the roster attributes: groups, never contact or nationality."""
     country = countries().get(invitation.nationality or "")

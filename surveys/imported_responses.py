@@ -7,9 +7,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from types import SimpleNamespace
+from typing import Any, cast
 
-from sqlalchemy import insert, select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from portal.db import utcnow
@@ -54,7 +55,8 @@ def insert_imported_responses(
     invitations = [_invitation_row(campaign, item, now) for item in batch]
     # Plain multi-row INSERTs, ids read back by their unique keys: RETURNING in parameter order
     # costs a statement per row on SQLite.
-    session.execute(insert(Invitation), invitations)
+    # Core INSERTs of the tables: the ORM's bulk path handles each row's attributes in Python.
+    session.execute(insert(_table(Invitation)), invitations)
     emails = [row["contact_email"] for row in invitations]
     by_email: dict[str | None, int] = {
         email: id_
@@ -67,11 +69,12 @@ def insert_imported_responses(
     invitation_ids = [by_email[email] for email in emails]
     responses = []
     for row, invitation_id, item in zip(invitations, invitation_ids, batch, strict=True):
-        # A transient copy (never added to the session) for the one snapshot rule of answering.
-        snapshot = response_snapshot(Invitation(**row), campaign, item.submitted_at,
+        # The row's values read as attributes, for the one snapshot rule of answering (an ORM
+        # Invitation per row cost a tenth of the import).
+        snapshot = response_snapshot(SimpleNamespace(**row), campaign, item.submitted_at,
                                      global_south_flag)  # fmt: skip
         responses.append({"invitation_id": invitation_id, **snapshot})
-    session.execute(insert(Response), responses)
+    session.execute(insert(_table(Response)), responses)
     by_invitation = {
         invitation_id: id_
         for invitation_id, id_ in session.execute(
@@ -86,13 +89,17 @@ def insert_imported_responses(
         response["id"] = response_id
         answers += answer_rows(definition, response_id, campaign.id, item.answers)
     if answers:
-        session.execute(insert(Answer), answers)
+        session.execute(insert(_table(Answer)), answers)
     by_response: dict[int, list[dict[str, Any]]] = {}
     for answer in answers:
         by_response.setdefault(answer["response_id"], []).append(answer)
     for response in responses:
         count_response(session, campaign.id, response, by_response.get(response["id"], []), tally)
     return InsertedResponses(responses, answers)
+
+
+def _table(model: type[Invitation | Response | Answer]) -> Table:
+    return cast(Table, model.__table__)
 
 
 def _invitation_row(campaign: Campaign, item: ImportedResponse, now: datetime) -> dict[str, Any]:

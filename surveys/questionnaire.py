@@ -6,6 +6,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from typing import Any
 
 REQUIRED_LANGUAGES = ("en", "fr", "es", "zh")
@@ -92,7 +93,9 @@ class Question:
     roster_use: str = "prefill"
     fixed: bool = False  # answered from this respondent's roster: not shown (never stored)
 
-    @property
+    # Cached (a definition never changes): read for every answer of every imported or exported
+    # row. cached_property stores in the instance's __dict__, which a frozen dataclass allows.
+    @cached_property
     def codes(self) -> tuple[str, ...]:
         return tuple(option.code for option in self.options)
 
@@ -122,17 +125,18 @@ class SurveyDefinition:
         """The survey's audience: partner, volunteer or general."""
         return SHIPPED_AUDIENCES.get(self.key) or self.audience or "general"
 
-    @property
+    @cached_property
     def questions(self) -> tuple[Question, ...]:
         """The questions that take an answer (notes are left out)."""
         return tuple(q for page in self.pages for q in page.questions if q.type != NOTE_TYPE)
 
+    @cached_property
+    def _by_key(self) -> dict[str, Question]:
+        return {question.key: question for question in self.questions}
+
     def question(self, key: str) -> Question:
         """The question with that key; KeyError if the survey has none."""
-        for candidate in self.questions:
-            if candidate.key == key:
-                return candidate
-        raise KeyError(key)
+        return self._by_key[key]
 
 
 def _likert(*labels: tuple[str, str, str, str]) -> tuple[Option, ...]:

@@ -76,6 +76,10 @@ def _why_writer(function: ast.AST, models: set[str]) -> str | None:
         if called in DML and isinstance(node.func, ast.Name) and first is not None:
             if isinstance(first, ast.Name) and (first.id in models or uses_models):
                 return f"{called}({first.id})"
+            # insert(Response.__table__), insert(_table(Response)): the model's table, via Core.
+            inside = {n.id for n in ast.walk(first) if isinstance(n, ast.Name)} & models
+            if inside:
+                return f"{called}(table of {sorted(inside)[0]})"
         if called in SESSION_WRITES and isinstance(node.func, ast.Attribute) and uses_models:
             if called in ("delete", "merge", "bulk_save_objects", "bulk_insert_mappings"):
                 return f"session.{called}"
