@@ -28,6 +28,8 @@ GENERIC = "xx"
 LANGUAGE_GROUPS: tuple[str, ...] = (*STEMMED_LANGUAGES, CHINESE, GENERIC)
 
 _WORD_CHAR = re.compile(r"\w")
+#: The words of the stemming and generic analysers (Whoosh's default tokenizer pattern).
+_WORDS = RegexTokenizer().expression
 _jieba_ready = threading.Lock()
 _jieba_initialised = False
 
@@ -206,6 +208,30 @@ def analyzer_for(group: str) -> Analyzer:
     if group == CHINESE:
         return chinese_analyzer()
     return generic_analyzer()
+
+
+def word_terms(text: str, group: str) -> list[tuple[int, int, tuple[str, ...]]]:
+    """``(startchar, endchar, terms)`` of each word position ``analyzer_for(group)`` finds in
+    ``text`` in index mode, the terms in the analyser's order and the span covering them all;
+    computed without Whoosh's token stream where the steps are plain (stemming, generic)."""
+    if group in STEMMED_LANGUAGES:
+        return [
+            (*match.span(), stem_forms(group, match.group().lower()))
+            for match in _WORDS.finditer(text)
+        ]
+    if group != CHINESE:
+        return [(*match.span(), (fold(match.group()),)) for match in _WORDS.finditer(text)]
+    words: list[tuple[int, int, tuple[str, ...]]] = []
+    last_pos = None
+    for token in analyzer_for(group)(text, chars=True, positions=True, mode="index"):
+        if token.pos != last_pos:
+            last_pos = token.pos
+            words.append((token.startchar, token.endchar, (token.text,)))
+        else:  # a dictionary sub-word, or the word itself after its sub-words
+            start, end, terms = words[-1]
+            span = (min(start, token.startchar), max(end, token.endchar))
+            words[-1] = (*span, (*terms, token.text))
+    return words
 
 
 def fold(text: str) -> str:
