@@ -33,6 +33,7 @@ def get_product(session: Session, product_id: int) -> KnowledgeProduct | None:
             selectinload(KnowledgeProduct.organisation),
             selectinload(KnowledgeProduct.files),
             selectinload(KnowledgeProduct.revisions),
+            selectinload(KnowledgeProduct.creator_rows),
         ],
     )
 
@@ -159,7 +160,11 @@ def search_document(session: Session, product_id: int) -> dict[str, Any] | None:
         "abstract": product.abstract,
         "file_text": "\n\n".join(texts) or None,
         "language": product.language,
-        "organisation": product.organisation.name,
+        # Who made it: the organisation and the creators, so a search finds a product by its
+        # authors' names too.
+        "organisation": "\n".join(
+            [product.organisation.name, *(c.display_name for c in product.creators)]
+        ),
         "org_kind": product.organisation.kind,
         "product_type": product.product_type,
         "countries": product.countries,

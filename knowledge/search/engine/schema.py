@@ -51,7 +51,7 @@ class ProductDocument(TypedDict):
     abstract: str
     file_text: str | None
     language: str
-    organisation: str
+    organisation: str  # who made it: the organisation's name, and its creators' (one a line)
     org_kind: str
     product_type: str
     countries: list[str]

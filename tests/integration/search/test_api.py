@@ -8,6 +8,7 @@ from datetime import date
 
 import pytest
 
+from knowledge.creators import parse_creators
 from tests.integration.knowledge.conftest import make_product
 from tests.integration.search.conftest import run_indexer, titles
 
@@ -231,3 +232,19 @@ def test_a_damaged_index_is_a_503_json_error(client, library, index) -> None:
     assert "temporarily unavailable" in response.get_json()["error"]
     del response
     gc.collect()
+
+
+def test_a_product_is_found_by_its_creators_names(app, session, people, search, index) -> None:
+    make_product(
+        session,
+        people.ngo,
+        title="Voluntariado en los Andes",
+        creators=parse_creators("Quispe Mamani, Rosa\norg: Red Andina de Voluntariado"),
+    )
+    make_product(session, people.ngo, title="Another product about volunteering")
+    session.commit()
+    run_indexer(app)
+
+    assert titles(search(q="Quispe")) == ["Voluntariado en los Andes"]
+    assert titles(search(q="rosa quispe")) == ["Voluntariado en los Andes"]
+    assert titles(search(q="Andina")) == ["Voluntariado en los Andes"]
