@@ -20,7 +20,7 @@ from citeproc.source.json import CiteProcJSON
 from markupsafe import Markup, escape
 from pylatexenc.latexencode import UnicodeToLatexEncoder
 
-from knowledge.creators import Creator
+from knowledge.creators import Creator, credited
 
 STYLES_DIR = Path(__file__).with_name("citation_styles")
 # Style name -> CSL file (from citation-style-language/styles, CC BY-SA 3.0; see its README).
@@ -68,7 +68,7 @@ class Work:
 
     @property
     def credited(self) -> tuple[Creator, ...]:
-        return self.creators or (Creator("organisation", self.publisher),)
+        return credited(self.creators, self.publisher)
 
 
 def csl_json(work: Work) -> dict[str, Any]:

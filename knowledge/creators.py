@@ -64,6 +64,11 @@ class Creator:
         return f"{text} [{self.identifier}]" if self.identifier else text
 
 
+def credited(creators: tuple[Creator, ...], organisation: str) -> tuple[Creator, ...]:
+    """Who a product credits: its creators, or, when none are given, its organisation."""
+    return creators or (Creator("organisation", organisation),)
+
+
 def creators_text(creators: Iterable[Creator], separator: str = "\n") -> str:
     """The text form of the creators, which `parse_creators` reads back to the same list."""
     return separator.join(creator.as_text() for creator in creators)

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
-from knowledge.creators import Creator
+from knowledge.creators import credited
 from knowledge.forms import PRODUCT_TYPE_LABELS
 from knowledge.models import KnowledgeProduct
 from knowledge.search.current import search_index
@@ -92,7 +92,7 @@ def atom(title: str, self_url: str, page_url: str, products: Sequence[KnowledgeP
         if product.published_at is not None:
             _add(entry, "published", _stamp(product.published_at))
         _add(entry, "link", rel="alternate", type="text/html", href=link)
-        for creator in product.creators or (Creator("organisation", product.organisation.name),):
+        for creator in credited(product.creators, product.organisation.name):
             author = _add(entry, "author")
             _add(author, "name", creator.display_name)
             if creator.identifier_url:

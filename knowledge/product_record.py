@@ -59,9 +59,9 @@ def _schema_person(creator: Creator) -> dict[str, Any]:
     return data
 
 
-def schema_org(product: KnowledgeProduct) -> dict[str, Any]:
-    """schema.org metadata of a published product for search engines (JSON-LD)."""
-    work = work_of(product)
+def schema_org(product: KnowledgeProduct, work: Work) -> dict[str, Any]:
+    """schema.org metadata of a published product for search engines (JSON-LD); `work` is
+    `work_of(product)`, which the page computes once for this and its citations."""
     report = product.product_type in ("report", "vnr", "unsdcf")
     data: dict[str, Any] = {
         "@context": "https://schema.org",

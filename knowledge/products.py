@@ -226,6 +226,4 @@ def dois_taken(session: Session, dois: list[str], *, but: int | None = None) -> 
 
 def _check_doi(session: Session, data: ProductInput, product_id: int | None) -> None:
     if data.doi and dois_taken(session, [data.doi], but=product_id):
-        raise FieldError(
-            "doi", N_("Another product already has the DOI %(value)s."), value=data.doi
-        )
+        raise FieldError("doi", DOI_TAKEN, value=data.doi)

@@ -23,6 +23,7 @@ from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from knowledge import catalogue, citations, permissions, product_record, products, usage
+from knowledge.citations import Work
 from knowledge.file_storage import resolve_stored
 from knowledge.models import KnowledgeProduct
 from knowledge.sdgs import sdg_choices
@@ -88,7 +89,7 @@ def product(product_id: int) -> str:
     item = load_product(product_id)
     if not permissions.can_view_product(user(), item):
         deny()
-    related = Related()
+    related, work = Related(), product_record.work_of(item)
     if item.status == "published":
         count_usage(item, "view")
         related = related_to(search_index(), db_session(), item)
@@ -96,20 +97,19 @@ def product(product_id: int) -> str:
         "knowledge/product.html",
         product=item,
         related=related,
-        schema_org=product_record.schema_org(item),
-        citations=citation_texts(item),
+        schema_org=product_record.schema_org(item, work),
+        citations=citation_texts(item, work),
         citation_formats=citations.FORMAT_NAMES,
-        permalink=product_record.permalink(item.id),
+        permalink=work.permalink,
         actions=product_actions(item),
     )
 
 
-def citation_texts(item: KnowledgeProduct) -> list[tuple[str, Markup]]:
+def citation_texts(item: KnowledgeProduct, work: Work) -> list[tuple[str, Markup]]:
     """(style name, citation) in APA and Chicago for the product's page, in the reader's
     language (only published products are cited)."""
     if item.status != "published":
         return []
-    work = product_record.work_of(item)
     return [
         (name, citations.formatted(work, style, current_language()))
         for style, name in citations.STYLE_NAMES.items()
