@@ -17,7 +17,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -170,6 +170,14 @@ def _holds(pid: int, path: Path) -> bool:
     return False
 
 
+def _writing(app: Flask) -> AbstractContextManager[Session]:
+    """A transaction that takes the write lock at its start, as the portal's own do: the nodes
+    write all along (heartbeats, index positions), and on SQLite a transaction that first reads
+    (a product's creation reads the default licence) cannot then write once another has committed
+    in between ("database is locked"), whereas one that begins by locking waits its turn."""
+    return database(app).transaction()
+
+
 def _worker_pid(session: Session, node: str) -> int | None:
     session.rollback()
     beat = session.get(WorkerHeartbeat, node)
@@ -180,8 +188,8 @@ def test_a_product_published_on_one_node_is_found_on_the_other(app, session, peo
     first, second = nodes("node-a"), nodes("node-b")
     assert _wait_for(lambda: _ready(first) and _ready(second))
 
-    make_product(session, people.ministry, title="Quokka census on Rottnest")
-    session.commit()
+    with _writing(app) as writer:
+        make_product(writer, people.ministry, title="Quokka census on Rottnest")
 
     assert _wait_for(lambda: second.total("quokka") == 1)
     assert _wait_for(lambda: first.total("quokka") == 1)
@@ -213,9 +221,9 @@ def test_after_a_killed_worker_and_a_killed_import_the_index_converges_unaided(
 ) -> None:
     node = nodes("node-b")
     assert _wait_for(lambda: _ready(node))
-    for number in range(120):
-        make_product(session, people.ministry, title=f"Wombat burrow {number}")
-    session.commit()
+    with _writing(app) as writer:
+        for number in range(120):
+            make_product(writer, people.ministry, title=f"Wombat burrow {number}")
 
     # The worker reads the backlog, builds its documents, then waits for the index: killed there.
     with _held(node.search_dir / LOCK_FILE):
@@ -264,8 +272,8 @@ def test_a_truncated_segment_is_served_as_unavailable_and_rebuilt_by_the_worker(
     app, session, people, nodes
 ) -> None:
     node = nodes("node-a")
-    make_product(session, people.ministry, title="Pangolin scales trade")
-    session.commit()
+    with _writing(app) as writer:
+        make_product(writer, people.ministry, title="Pangolin scales trade")
     assert _wait_for(lambda: node.total("pangolin") == 1)
     for _ in range(8):  # every server thread now holds an open reader
         assert node.total("pangolin") == 1
