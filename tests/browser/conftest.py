@@ -284,6 +284,6 @@ def log_in(live_server: str) -> Callable[[Page, str], None]:
         if (page.locator("html").get_attribute("lang") or "en") != wanted:
             page.select_option("#language-select", wanted)
             page.locator(".language-form [type=submit]").click()
-            page.wait_for_function(f"() => document.documentElement.lang === '{wanted}'")
+            page.wait_for_function(f"() => document.documentElement?.lang === '{wanted}'")
 
     return sign_in
