@@ -6,12 +6,12 @@ import hashlib
 import re
 import secrets
 
-from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
 from portal.audit import record
+from portal.auth.email_syntax import InvalidAddress, canonical_address
 from portal.collation import sorted_by_name
 from portal.countries import is_country
 from portal.db import utcnow
@@ -31,10 +31,9 @@ _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
 def normalise_email(email: str) -> str:
     """Validate an address's syntax (no DNS look-up) and return it in canonical lower case."""
     try:
-        result = validate_email(email.strip(), check_deliverability=False)
-    except EmailNotValidError as error:
+        return canonical_address(email)
+    except InvalidAddress as error:
         raise InputError("Invalid e-mail address %(email)s.", email=email.strip()[:80]) from error
-    return result.normalized.lower()
 
 
 def check_password_strength(password: str) -> None:
