@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from portal.markers import N_
 from surveys.expressions import evaluate
-from surveys.page_flow import page_at, prune_hidden, visible_questions
+from surveys.page_flow import page_at, prune_hidden, shown_questions
 from surveys.questionnaire import (
     CHOICE_TYPES,
     NOTE_TYPE,
@@ -114,6 +114,8 @@ def clean_answer(
 ) -> tuple[Answer | None, FieldError | None]:
     """(cleaned value or None when unanswered, error or None) for the submitted strings."""
     values = [raw] if isinstance(raw, str) else list(raw)
+    if not values:
+        return None, None  # nothing submitted: unanswered, whatever the type
     if not all(isinstance(value, str) for value in values):
         return None, (MSG_INVALID, {})
     if question.type == NOTE_TYPE:
@@ -124,12 +126,6 @@ def clean_answer(
     if len(given) > 1:
         return None, (MSG_ONE_VALUE, {})
     return _CLEANERS[question.type](question, given[0]) if given else (None, None)
-
-
-def _submitted(formdata: Mapping[str, str | Sequence[str]], key: str) -> str | Sequence[str]:
-    # A werkzeug MultiDict answers .get() with its first value only; every value counts here.
-    getlist = getattr(formdata, "getlist", None)
-    return getlist(key) if callable(getlist) else formdata.get(key, ())
 
 
 def validate_page(
@@ -149,10 +145,17 @@ def validate_page(
     """
     cleaned: dict[str, Answer] = {}
     errors: dict[str, FieldError] = {}
-    shown = visible_questions(definition, page_index, answers_so_far)
+    # The earlier answers still shown: what decides this page's questions and its constraints.
+    earlier = prune_hidden(definition, answers_so_far)
+    shown = shown_questions(definition, page_index, earlier)
+    getlist = getattr(formdata, "getlist", None)
     for question in shown:
         # A question the roster answers (not shown) takes the roster's value, whatever is posted.
-        given = question.default or "" if question.fixed else _submitted(formdata, question.key)
+        # A werkzeug MultiDict answers .get() with its first value only; every value counts here.
+        if question.fixed:
+            given: str | Sequence[str] = question.default or ""
+        else:
+            given = getlist(question.key) if callable(getlist) else formdata.get(question.key, ())
         value, error = clean_answer(question, given)
         if error is not None:
             errors[question.key] = error
@@ -161,15 +164,15 @@ def validate_page(
         elif require and is_required(question, answers_so_far):
             errors[question.key] = _message(MSG_REQUIRED, question.required_message)
     # Constraints read the whole page's answers (and earlier ones), so they come second.
+    constrained = [q for q in shown if q.constraint and q.key in cleaned]
+    if not constrained:
+        return cleaned, errors
     page_keys = {question.key for question in page_at(definition, page_index).questions}
-    earlier = prune_hidden(definition, answers_so_far)
     context = {k: v for k, v in earlier.items() if k not in page_keys} | cleaned
-    for question in shown:
-        value = cleaned.get(question.key)
-        if question.constraint and value is not None:
-            if not evaluate(question.constraint, context, value):
-                errors[question.key] = _message(MSG_CONSTRAINT, question.constraint_message)
-                del cleaned[question.key]
+    for question in constrained:
+        if not evaluate(question.constraint or "", context, cleaned[question.key]):
+            errors[question.key] = _message(MSG_CONSTRAINT, question.constraint_message)
+            del cleaned[question.key]
     return cleaned, errors
 
 

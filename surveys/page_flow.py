@@ -48,7 +48,13 @@ def visible_questions(
     definition: SurveyDefinition, page_index: int, answers: Mapping[str, Answer]
 ) -> list[Question]:
     """The page's questions to show; conditions only read earlier pages, so no script is needed."""
-    context = prune_hidden(definition, answers)
+    return shown_questions(definition, page_index, prune_hidden(definition, answers))
+
+
+def shown_questions(
+    definition: SurveyDefinition, page_index: int, context: Mapping[str, Answer]
+) -> list[Question]:
+    """`visible_questions` given answers already pruned (`prune_hidden`)."""
     page = page_at(definition, page_index)
     if not page_is_relevant(page, context):
         return []
