@@ -11,7 +11,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
@@ -104,7 +104,7 @@ class ResponseCells:
 
 def read_batches(
     reader: RowReader, batches: Iterator[list[Row]], *, processes: int
-) -> Iterator[list[RowRead]]:
+) -> Generator[list[RowRead], None, None]:
     """Each batch as `reader` reads it, in order. From a second batch on (a long file) the
     batches are read ahead by `processes` pool processes, at most `processes` + 1 batches in
     memory; the first is read here while the pool starts. Stopping early cancels the rest."""
