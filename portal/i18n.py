@@ -55,12 +55,15 @@ class PortalDomain(Domain):
 
     def get_translations(self) -> support.NullTranslations:
         translations: support.NullTranslations = super().get_translations()
+        if getattr(translations, "typeset", False):
+            return translations  # every gettext asks: a language's catalogue is seen to once
         catalog = getattr(translations, "_catalog", None)
-        if current_language() == "fr" and catalog and not getattr(translations, "typeset", False):
+        if current_language() == "fr" and catalog:
             for key, text in catalog.items():
                 if key and isinstance(text, str):
                     catalog[key] = french_spacing(text)
-            translations.typeset = True  # type: ignore[attr-defined]
+        # Flask-Babel caches one catalogue object per language: this one is never another's.
+        translations.typeset = True  # type: ignore[attr-defined]
         return translations
 
 
