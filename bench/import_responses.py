@@ -4,12 +4,8 @@ same invitations, responses and answers as pre-built rows (the floor of the data
 Run (SQLite in a temporary directory, or PostgreSQL with --database-url):
 
     .venv/bin/python bench/import_responses.py --rows 20000 100000
-    .venv/bin/python bench/import_responses.py --rows 100000 --processes 0   # no reading pool
     .venv/bin/python bench/import_responses.py --rows 20000 100000 \
         --database-url postgresql+psycopg://postgres@127.0.0.1:5432/bench_import
-
-CPU is the importing process's own, and in brackets with its pool processes' (a pool reads the
-rows of files from import_reading.POOLED_FROM_BYTES on, unless --processes says how many).
 """
 
 from __future__ import annotations
@@ -19,7 +15,6 @@ import csv
 import logging
 import os
 import random
-import resource
 import sys
 import tempfile
 import time
@@ -33,7 +28,7 @@ from sqlalchemy import func, insert, select  # noqa: E402
 
 from portal import create_app  # noqa: E402
 from portal.db import Base, database, import_models  # noqa: E402
-from surveys import campaigns, import_reading  # noqa: E402
+from surveys import campaigns  # noqa: E402
 from surveys.answering import answer_rows  # noqa: E402
 from surveys.models import Answer, Invitation, Response  # noqa: E402
 
@@ -101,19 +96,11 @@ def _reference(app: object, campaign_id: int, rows: int, rng: random.Random) -> 
     return time.perf_counter() - started
 
 
-def _children_cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows", type=int, nargs="+", default=[20000])
     parser.add_argument("--database-url", default=None, help="default: SQLite in a temp folder")
-    parser.add_argument("--processes", type=int, default=None, help="reading pool (0: none)")
     args = parser.parse_args()
-    if args.processes is not None:
-        import_reading.processes_for = lambda size: args.processes  # type: ignore[assignment]
     logging.disable(logging.INFO)
     tmp = Path(tempfile.mkdtemp(prefix="bench-responses-"))
     url = args.database_url or f"sqlite:///{tmp / 'portal.db'}"
@@ -127,21 +114,18 @@ def main() -> None:
         path = tmp / f"responses-{rows}.csv"
         _csv(path, rows, rng)
         campaign_id = _fresh(app)
-        size = path.stat().st_size
-        started, cpu, pool = time.perf_counter(), time.process_time(), _children_cpu()
+        started, cpu = time.perf_counter(), time.process_time()
         result = app.test_cli_runner().invoke(
             args=["surveys", "import-responses", str(campaign_id), str(path)]
         )
         took, cpu = time.perf_counter() - started, time.process_time() - cpu
-        pool = _children_cpu() - pool
         with database(app).transaction() as session:
             stored = session.scalar(select(func.count()).select_from(Response))
         if result.exit_code != 0 or stored != rows:
             print(f"{rows:>8} rows: import failed ({stored} stored): {result.output[:300]}")
         else:
-            procs = import_reading.processes_for(size)
             print(f"{rows:>8} rows: import {took:7.1f} s  {rows / took:8.0f} rows/s"
-                  f" ({cpu:.1f} s CPU, {cpu + pool:.1f} s with {procs} in the pool)")  # fmt: skip
+                  f"  ({cpu:.1f} s CPU)")  # fmt: skip
         campaign_id = _fresh(app)
         floor = _reference(app, campaign_id, rows, rng)
         print(

@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator, Sequence
-from contextlib import closing
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -29,14 +30,16 @@ from portal.markers import N_
 from portal.models import User
 from portal.tables import Problem, Refused, Row, stream_table
 from surveys.answer_counts import AnswerTally
+from surveys.answer_rules import check_complete
 from surveys.campaigns import OBJECT_TYPE, campaign_definition, get_campaign
-from surveys.import_reading import ImportedAnswers, ResponseCells, processes_for, read_batches
 from surveys.imported_responses import ImportedResponse, insert_imported_responses
 from surveys.invitations import office_for
 from surveys.models import Campaign, Response
 from surveys.questionnaire import SurveyDefinition
-from surveys.rosters import REQUIRED_COLUMNS, ROSTER_COLUMNS, RosterEntry, RowChecker, RowReader
+from surveys.rosters import REQUIRED_COLUMNS, ROSTER_COLUMNS, RosterEntry, RowCheck, RowChecker
 
+# Codes of a multiple-choice answer are separated by semicolons in one cell.
+CODE_SEPARATOR = ";"
 #: Rows checked and stored at a time: bounds what an import of any length holds in memory.
 BATCH = 5_000
 #: A file refused with this many problems is not read further (the message names the first few).
@@ -44,6 +47,54 @@ MAX_PROBLEMS = 1_000
 MSG_NO_QUESTION_COLUMN = N_(
     "The file has no question column; give at least one of these columns: %(columns)s."
 )
+
+
+@dataclass(frozen=True)
+class ImportedAnswers:
+    submitted_at: datetime
+    answers: dict[str, Any]
+
+
+def _submitted_at(row: RowCheck, now: datetime) -> datetime | None:
+    value = row.cells.get("submitted_at", "")
+    if not value:
+        row.bad("submitted_at", N_("This cell must not be empty."))
+        return None
+    try:
+        if len(value) == 10:
+            moment = datetime.combine(date.fromisoformat(value), time(12), UTC)
+        else:
+            moment = datetime.fromisoformat(value.replace(" ", "T", 1))
+            moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+    except ValueError:
+        row.bad(
+            "submitted_at",
+            N_("%(value)s is not a date (YYYY-MM-DD) or date and time."),
+            value=value[:40],
+        )
+        return None
+    if moment > now:
+        row.bad("submitted_at", N_("The date %(value)s is in the future."), value=value[:40])
+        return None
+    return moment.astimezone(UTC)
+
+
+def _answers(row: RowCheck, definition: SurveyDefinition) -> dict[str, Any] | None:
+    """The row's answers, skipped questions left out; None (and problems noted) if any is bad."""
+    formdata: dict[str, list[str]] = {}
+    for question in definition.questions:
+        cell = row.cells.get(question.key, "")
+        if not cell.strip():
+            continue
+        if question.type == "multiple":
+            formdata[question.key] = [code.strip() for code in cell.split(CODE_SEPARATOR)]
+        else:
+            formdata[question.key] = [cell]
+    # One pass: the same cleaned answers as clean_complete once validate_complete found nothing.
+    cleaned, errors = check_complete(definition, formdata, require=False)
+    for key, (message, params) in errors.items():
+        row.bad(key, message, **params)
+    return None if errors else cleaned
 
 
 def _check_question_columns(
@@ -64,7 +115,6 @@ def import_responses(
     now: datetime,
     global_south_flag: str,
     source: str | None = None,
-    processes: int | None = None,
 ) -> int:
     """Store every row as an invitation used on `submitted_at` with its response; all or none.
 
@@ -73,10 +123,8 @@ def import_responses(
     required: a missing column or an empty cell is a skipped question (see the module's
     docstring). The file is read and stored BATCH rows at a time, with no limit on its length;
     after the first bad row nothing more is stored, the rest is only checked, and the import is
-    refused whole (the caller's transaction rolls back). From the second batch on, `processes`
-    pool processes read the rows ahead (by default as many as import_reading.processes_for
-    gives for the file's size; 0: none). Audited with the number of responses; the rows
-    themselves are not linked to anyone in the trail.
+    refused whole (the caller's transaction rolls back). Audited with the number of responses;
+    the rows themselves are not linked to anyone in the trail.
     """
     campaign = get_campaign(session, campaign_id)
     if campaign.state == "draft":
@@ -91,24 +139,29 @@ def import_responses(
     table = stream_table(data, required, [*optional, *_keys(definition)], source=source)
     _check_question_columns(table.columns, _keys(definition), source)
 
-    checker = RowChecker(session, campaign.id, definition.asks)
-    reader = RowReader(definition.asks, checker.organisations, ResponseCells(definition, now))
-    processes = processes_for(len(data)) if processes is None else processes
+    def extra(row: RowCheck) -> ImportedAnswers | None:
+        submitted_at = _submitted_at(row, now)
+        answers = _answers(row, definition)
+        if submitted_at is None or answers is None:
+            return None
+        return ImportedAnswers(submitted_at, answers)
+
+    checker = RowChecker(session, campaign.id, definition.asks, extra)
     offices = _AnsweredOffices(session, campaign)
-    tally = AnswerTally()
     count = 0
-    with closing(read_batches(reader, _batches(table.rows), processes=processes)) as batches:
-        for read in batches:
-            checked = checker.accept(read)
-            if checker.problems or table.problems:
-                if len(checker.problems) + len(table.problems) >= MAX_PROBLEMS:
-                    break
-                continue  # nothing more is stored; the rest of the file is only checked
-            batch = offices.place(checked, checker.problems)
-            if not checker.problems:
-                insert_imported_responses(session, campaign, definition, batch,
-                                          global_south_flag, tally)  # fmt: skip
-                count += len(batch)
+    tally = AnswerTally()
+    for rows in _batches(table.rows):
+        checked = checker.check(rows)
+        if checker.problems or table.problems:
+            if len(checker.problems) + len(table.problems) >= MAX_PROBLEMS:
+                break
+            continue  # nothing more is stored; the rest of the file is only checked
+        batch = offices.place(checked, checker.problems)
+        if not checker.problems:
+            insert_imported_responses(
+                session, campaign, definition, batch, global_south_flag, tally
+            )
+            count += len(batch)
     problems = sorted([*table.problems, *checker.problems], key=lambda p: p.line or 0)
     if problems:
         raise Refused(problems, source)

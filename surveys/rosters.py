@@ -226,19 +226,15 @@ class RowChecker:
 
     def check(self, rows: Iterable[Row]) -> list[tuple[RosterEntry, Any]]:
         """The good rows of `rows` as RosterEntry (and what `extra` reads from each)."""
-        reader = RowReader(self.audience, self.organisations, self.read_extra)
-        return self.accept(reader(rows))
-
-    def accept(self, read: Iterable[RowRead]) -> list[tuple[RosterEntry, Any]]:
-        """The good rows among rows already read (`RowReader`, in file order), once the rules
-        across rows hold; each row's own problems and those found here go to `problems`."""
         checked: list[tuple[RosterEntry, Any]] = []
-        for line, entry, more, problems in read:
+        for table_row in rows:
+            line = table_row.line
             before = len(self.problems)
-            self.problems += problems
+            row = RowCheck(line, table_row.cells, self.problems)
+            entry = _entry(row, self.audience, self.organisations)
+            more = self.read_extra(row) if self.read_extra is not None else None
             if entry is None or not entry.email:
                 continue
-            row = RowCheck(line, {}, self.problems)
             if entry.email in self.first_line:
                 row.bad(
                     "email",
@@ -258,32 +254,6 @@ class RowChecker:
             if len(self.problems) == before:
                 checked.append((entry, more))
         return checked
-
-
-#: One row as RowReader read it: its line, its entry (None if a cell is bad), what the reader's
-#: `cells` made of it, and the problems of its own cells.
-RowRead = tuple[int, RosterEntry | None, Any, list[Problem]]
-
-
-@dataclass(frozen=True)
-class RowReader:
-    """Reads each row on its own (no rule across rows, no database), and with `cells` what
-    more a row holds; picklable, so that a pool of processes can read the rows of a long file
-    while its parent stores the earlier ones."""
-
-    audience: str
-    organisations: Mapping[str, int]
-    cells: Callable[[RowCheck], Any] | None = None
-
-    def __call__(self, rows: Iterable[Row]) -> list[RowRead]:
-        read: list[RowRead] = []
-        for table_row in rows:
-            problems: list[Problem] = []
-            row = RowCheck(table_row.line, table_row.cells, problems)
-            entry = _entry(row, self.audience, self.organisations)
-            more = self.cells(row) if self.cells is not None else None
-            read.append((table_row.line, entry, more, problems))
-        return read
 
 
 def check_rows(

@@ -1,6 +1,5 @@
 """Responses imported in batches: rows stored batch by batch in the one transaction, a bad row in a
-late batch still refusing the whole file, and no cap on the number of rows; the same whether the
-rows are read here or by a pool of processes."""
+late batch still refusing the whole file, and no cap on the number of rows."""
 
 from __future__ import annotations
 
@@ -10,7 +9,7 @@ from sqlalchemy import func, select
 from portal.db import utcnow
 from portal.models import AuditEvent
 from portal.tables import Refused
-from surveys import import_reading, imports
+from surveys import imports
 from surveys.models import Answer, Invitation, Response
 from tests.integration.surveys.builders import make_campaign
 from tests.integration.surveys.test_imports import row, table
@@ -20,20 +19,14 @@ def _count(session, model: type) -> int:
     return session.scalar(select(func.count()).select_from(model)) or 0
 
 
-#: Rows read here, and by one pool process (batches of 2: the pool reads from the second on).
-PROCESSES = [pytest.param(0, id="inline"), pytest.param(1, id="pool")]
-
-
-@pytest.mark.parametrize("processes", PROCESSES)
-def test_rows_are_stored_batch_by_batch_as_one_import(session, monkeypatch, processes) -> None:
+def test_rows_are_stored_batch_by_batch_as_one_import(session, monkeypatch) -> None:
     monkeypatch.setattr(imports, "BATCH", 2)
     campaign = make_campaign(session, year=2025)
     rows = [row(n, submitted_at=f"2025-03-{n + 1:02d}") for n in range(7)]
 
     count = imports.import_responses(
-        session, None, campaign.id, table(rows), now=utcnow(), global_south_flag="developing_2017",
-        processes=processes,
-    )  # fmt: skip
+        session, None, campaign.id, table(rows), now=utcnow(), global_south_flag="developing_2017"
+    )
 
     assert count == 7
     invitations = session.scalars(select(Invitation).order_by(Invitation.id)).all()
@@ -56,10 +49,7 @@ def test_rows_are_stored_batch_by_batch_as_one_import(session, monkeypatch, proc
     assert audit.details == {"responses": 7}
 
 
-@pytest.mark.parametrize("processes", PROCESSES)
-def test_a_bad_row_in_a_late_batch_refuses_the_rows_stored_before_it(
-    session, monkeypatch, processes
-) -> None:
+def test_a_bad_row_in_a_late_batch_refuses_the_rows_stored_before_it(session, monkeypatch) -> None:
     monkeypatch.setattr(imports, "BATCH", 2)
     campaign = make_campaign(session)
     session.commit()
@@ -75,7 +65,6 @@ def test_a_bad_row_in_a_late_batch_refuses_the_rows_stored_before_it(
             table(rows),
             now=utcnow(),
             global_south_flag="developing_2017",
-            processes=processes,
         )
     session.rollback()  # as the command's transaction does
 
@@ -101,28 +90,3 @@ def test_a_file_above_the_old_cap_of_rows_is_read_whole(session, monkeypatch) ->
     )  # fmt: skip
 
     assert count == 5 and _count(session, Response) == 5
-
-
-@pytest.mark.parametrize("processes", PROCESSES)
-def test_reading_stops_at_the_most_problems_a_refusal_names(
-    session, monkeypatch, processes
-) -> None:
-    monkeypatch.setattr(imports, "BATCH", 2)
-    monkeypatch.setattr(imports, "MAX_PROBLEMS", 3)
-    campaign = make_campaign(session)
-    rows = [row(n, satisfied_experience="delighted") for n in range(12)]
-
-    with pytest.raises(Refused) as refused:
-        imports.import_responses(
-            session, None, campaign.id, table(rows), now=utcnow(),
-            global_south_flag="developing_2017", processes=processes,
-        )  # fmt: skip
-
-    # Two batches of two bad rows: the second reaches the limit, and nothing after it is read.
-    assert [p.line for p in refused.value.problems] == [2, 3, 4, 5]
-
-
-def test_a_long_file_is_read_by_the_pool_and_a_short_one_here(monkeypatch) -> None:
-    monkeypatch.setattr(import_reading, "PROCESSES", 3)
-    assert import_reading.processes_for(import_reading.POOLED_FROM_BYTES) == 3
-    assert import_reading.processes_for(import_reading.POOLED_FROM_BYTES - 1) == 0
