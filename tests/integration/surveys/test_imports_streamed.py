@@ -90,3 +90,19 @@ def test_a_file_above_the_old_cap_of_rows_is_read_whole(session, monkeypatch) ->
     )  # fmt: skip
 
     assert count == 5 and _count(session, Response) == 5
+
+
+def test_reading_stops_at_the_most_problems_a_refusal_names(session, monkeypatch) -> None:
+    monkeypatch.setattr(imports, "BATCH", 2)
+    monkeypatch.setattr(imports, "MAX_PROBLEMS", 3)
+    campaign = make_campaign(session)
+    rows = [row(n, satisfied_experience="delighted") for n in range(12)]
+
+    with pytest.raises(Refused) as refused:
+        imports.import_responses(
+            session, None, campaign.id, table(rows), now=utcnow(),
+            global_south_flag="developing_2017",
+        )  # fmt: skip
+
+    # Two batches of two bad rows: the second reaches the limit, and nothing after it is read.
+    assert [p.line for p in refused.value.problems] == [2, 3, 4, 5]
