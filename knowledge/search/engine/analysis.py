@@ -30,6 +30,8 @@ LANGUAGE_GROUPS: tuple[str, ...] = (*STEMMED_LANGUAGES, CHINESE, GENERIC)
 _WORD_CHAR = re.compile(r"\w")
 #: The words of the stemming and generic analysers (Whoosh's default tokenizer pattern).
 _WORDS = RegexTokenizer().expression
+#: The same pattern with its group made non-capturing, so that ``findall`` gives whole words.
+_WORD_TEXTS = re.compile(r"[\w\*]+(?:\.?[\w\*]+)*")
 _jieba_ready = threading.Lock()
 _jieba_initialised = False
 
@@ -210,6 +212,14 @@ def analyzer_for(group: str) -> Analyzer:
     return generic_analyzer()
 
 
+def group_of(analyzer: Analyzer) -> str:
+    """The language group whose analyser equals ``analyzer`` (one unpickled from an index)."""
+    for group in LANGUAGE_GROUPS:
+        if analyzer == analyzer_for(group):
+            return group
+    raise ValueError(f"not the analyser of a language group: {analyzer!r}")
+
+
 def word_terms(text: str, group: str) -> list[tuple[int, int, tuple[str, ...]]]:
     """``(startchar, endchar, terms)`` of each word position ``analyzer_for(group)`` finds in
     ``text`` in index mode, the terms in the analyser's order and the span covering them all;
@@ -232,6 +242,16 @@ def word_terms(text: str, group: str) -> list[tuple[int, int, tuple[str, ...]]]:
             span = (min(start, token.startchar), max(end, token.endchar))
             words[-1] = (*span, (*terms, token.text))
     return words
+
+
+def position_terms(text: str, group: str) -> list[tuple[str, ...]]:
+    """The terms at each word position ``analyzer_for(group)`` finds in ``text`` in index mode,
+    in the analyser's order: :func:`word_terms` without the spans, for indexing."""
+    if group in STEMMED_LANGUAGES:
+        return [stem_forms(group, word.lower()) for word in _WORD_TEXTS.findall(text)]
+    if group != CHINESE:
+        return [(fold(word),) for word in _WORD_TEXTS.findall(text)]
+    return [terms for _, _, terms in word_terms(text, group)]
 
 
 def fold(text: str) -> str:

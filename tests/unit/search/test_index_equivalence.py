@@ -1,0 +1,176 @@
+"""An index built the engine's way holds, posting for posting, what Whoosh's standard path wrote."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from knowledge.search.engine import building
+from knowledge.search.engine.analysis import (
+    LANGUAGE_GROUPS,
+    language_group,
+    position_terms,
+    word_terms,
+)
+from knowledge.search.engine.building import storage, write_generation
+from knowledge.search.engine.schema import ProductDocument, document_fields
+
+from .conftest import make_product
+from .test_highlight_equivalence import VOCABULARY, _text
+from .whoosh_indexing import reference_schema
+
+EDGE_DOCUMENTS: list[dict[str, Any]] = [
+    {"title": "Tom & Jerry <b>", "abstract": "Cheap <b>pumps</b>.", "file_text": ""},
+    {"title": "", "abstract": "", "file_text": None},
+    {"title": "...", "abstract": "!!! ???", "file_text": "— «»"},
+    {"title": "Volunteers", "abstract": "", "file_text": "volunteers VOLUNTEERS Volunteering"},
+    {"title": "U.S. e-mail 3.5 star* co-operation", "abstract": "organisation's _x_ __"},
+    # Frequencies past the bits a posting weight keeps for a part, and positions far apart.
+    {"title": "volunteer " * 600, "abstract": "policy " * 70, "file_text": "volunteer " * 9000},
+    {"language": "fr", "title": "Éducation ÉDUCATION education", "abstract": "l'égalité"},
+    {"language": "pt", "title": "organização organizações organizacao", "abstract": "saúde"},
+    {"language": "es", "title": "Organización", "abstract": "", "file_text": "niñas NIÑAS"},
+    {"language": "zh", "title": "志愿服务" * 30, "abstract": "志愿志愿", "file_text": "联合国"},
+    {"language": "zh", "title": "联合国志愿人员", "abstract": "本报告介绍志愿服务如何促进。"},
+    {"language": "zh", "title": "", "abstract": "Volunteer 2030 社区", "file_text": "ÉTÉ"},
+    {"language": "de", "title": "Straße Größe", "abstract": "Ǆemal İstanbul ﬁnance"},
+    {"language": "", "title": "No language", "abstract": "Sans langue"},
+    {"language": "EN-gb", "title": "British English", "abstract": "Colour"},
+]
+
+
+def _documents(seed: int, count: int) -> Iterator[ProductDocument]:
+    rng = random.Random(seed)
+    for edge in EDGE_DOCUMENTS:
+        yield make_product(**edge)
+    for _ in range(count):
+        language = rng.choice([*VOCABULARY, "", "it"])
+        words = language if language in VOCABULARY else "en"
+        yield make_product(
+            language=language,
+            title=_text(rng, words, rng.randint(0, 12)),
+            abstract=_text(rng, words, rng.choice((0, 8, 40, 300))),
+            file_text=_text(rng, words, rng.choice((0, 30, 400, 1500))) or None,
+            organisation="\n".join(_text(rng, "en", 2) for _ in range(rng.randint(0, 3))),
+            countries=rng.sample(["KEN", "SEN", "BRA", "CHN"], rng.randint(0, 2)),
+            sdgs=rng.sample(range(1, 18), rng.randint(0, 3)),
+            publication_date=dt.date(2010 + rng.randint(0, 15), rng.randint(1, 12), 1),
+        )
+
+
+def _engine_build(path: Path, documents: list[ProductDocument], **options: Any) -> None:
+    path.mkdir()
+    write_generation(path, documents, **options)
+
+
+def _reference_build(path: Path, documents: list[ProductDocument]) -> None:
+    """Whoosh's standard writer, with the text fields indexed from the analysers' tokens."""
+    path.mkdir()
+    index = storage(path).create_index(reference_schema())
+    writer = index.writer(limitmb=32)
+    for doc in documents:
+        writer.add_document(**document_fields(doc))
+    writer.commit()
+
+
+def _contents(path: Path, term_weights: bool = True) -> dict[str, Any]:
+    """Every posting, term statistic, field length and column value, keyed by product id.
+
+    Without ``term_weights``, a term's total weight is left out: over several segments it is a
+    sum of floats that depends on how the documents were split between them.
+    """
+    index = storage(path).open_index()
+    with index.reader() as reader:
+        ids = {docnum: int(stored["id"]) for docnum, stored in reader.iter_docs()}
+        postings = {}
+        for fieldname, text in reader.all_terms():
+            info = reader.term_info(fieldname, text)
+            matcher = reader.postings(fieldname, text)
+            found = []
+            while matcher.is_active():
+                found.append((ids[matcher.id()], matcher.weight(), matcher.value()))
+                matcher.next()
+            statistics = (info.weight() if term_weights else None, info.doc_frequency())
+            statistics += (info.max_weight(),)
+            lengths = (info.min_length(), info.max_length())
+            postings[fieldname, text] = (sorted(found), statistics, lengths)
+        schema = index.schema
+        names = sorted(schema.names())
+        field_lengths = {
+            (ids[docnum], name): reader.doc_field_length(docnum, name)
+            for docnum in ids
+            for name in names
+            if schema[name].scorable
+        }
+        totals = {name: reader.field_length(name) for name in names}
+        columns = {}
+        for name in names:
+            if schema[name].column_type and reader.has_column(name):
+                column = reader.column_reader(name, translate=False)
+                columns[name] = sorted((ids[docnum], column[docnum]) for docnum in ids)
+    return {"postings": postings, "lengths": field_lengths, "totals": totals, "columns": columns}
+
+
+def _text_postings(contents: dict[str, Any]) -> int:
+    groups = {f"text_{group}" for group in LANGUAGE_GROUPS}
+    counted: Counter[str] = Counter()
+    for (name, _), (found, *_) in contents["postings"].items():
+        counted[name] += len(found)
+    assert groups <= set(counted)
+    return sum(counted[name] for name in groups)
+
+
+def _segment_files(path: Path) -> dict[str, bytes]:
+    """The files inside the one segment's compound file, named without the random segment id
+    (the compound file lists them in the folder's order, which varies)."""
+    index = storage(path).open_index()
+    (segment,) = index._segments()
+    compound = segment.open_compound_file(index.storage)
+    files = {}
+    for name in compound.list():
+        with compound.open_file(name) as file:
+            files[name.replace(segment.segid, "<segment>")] = file.read()
+    compound.close()
+    return files
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_the_segment_is_byte_for_byte_the_standard_one(tmp_path: Path, seed: int) -> None:
+    documents = list(_documents(seed, 150))
+    _engine_build(tmp_path / "engine", documents, memory_mb=32, procs=1)
+    _reference_build(tmp_path / "reference", documents)
+
+    engine = _contents(tmp_path / "engine")
+    assert engine == _contents(tmp_path / "reference")
+    assert _text_postings(engine) > 2_000  # what is compared is not empty
+    files = _segment_files(tmp_path / "engine")
+    assert len(files) > 10
+    assert files == _segment_files(tmp_path / "reference")
+
+
+def test_a_parallel_build_holds_the_standard_postings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(building, "JOB_DOCUMENTS", 40)  # several jobs for each sub-writer
+    documents = list(_documents(7, 220))
+    _engine_build(tmp_path / "engine", documents, memory_mb=64, procs=2, parallel_from=100)
+    _reference_build(tmp_path / "reference", documents)
+
+    assert len(storage(tmp_path / "engine").open_index()._segments()) > 1  # parallel indeed
+    engine = _contents(tmp_path / "engine", term_weights=False)
+    assert engine == _contents(tmp_path / "reference", term_weights=False)
+    assert _text_postings(engine) > 2_000
+
+
+@pytest.mark.parametrize("language", [*VOCABULARY, ""])
+def test_position_terms_are_the_word_terms_without_their_spans(language: str) -> None:
+    group = language_group(language)
+    for seed in range(3):
+        text = _text(random.Random(seed), language or "en", 300)
+        assert position_terms(text, group) == [terms for _, _, terms in word_terms(text, group)]
