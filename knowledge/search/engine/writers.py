@@ -1,18 +1,99 @@
-"""Whoosh's segment writer with a cheaper flush: the same segment, fewer look-ups per posting.
+"""Whoosh's segment writer with cheaper bookkeeping per posting: the same segment, byte for byte.
 
-When a segment is flushed, Whoosh's field writer asks the per-document reader for the length
-of a posting's field in its document once per posting: the reader reads and decodes the byte in
-the field's length column each time, or, for a field without lengths (an id, a number), looks
-for the column's file again (a ``stat``). :class:`SegmentWriter` hands the field writer the same
-answers, read once per document and field. :class:`SubWriterTask` runs that writer in the
-sub-processes of a parallel build.
+Whoosh pools a segment's postings one tuple at a time, sorts them all when the segment is
+flushed, and then asks the per-document reader for the length of a posting's field once per
+posting (the reader reads the byte in the field's length column each time or, for a field
+without lengths, looks for the column's file again). :class:`SegmentWriter` hands its pool a
+document's postings a field at a time; the pool keeps each term's postings together, so that
+putting them in order sorts the terms, not every posting; the flush writes each term's postings
+straight from the pool, with the lengths read once per document and field. :class:`SubWriterTask`
+runs that writer in the sub-processes of a parallel build.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from whoosh import multiproc, writing
+
+#: A posting as Whoosh pools it: (field name, term bytes, document number, weight, value bytes).
+Posting = tuple[str, bytes, int, float, bytes | None]
+#: Whoosh's estimate of the memory a pooled posting takes, past its field name, term and value.
+_POSTING_BYTES = 150
+
+
+class PostingPool(writing.PostingPool):  # Whoosh is untyped: its classes are Any
+    """Whoosh's pool of a segment's postings, each term's postings kept together in the order of
+    their documents.
+
+    Each term's list is still sorted when the postings are taken out (one pass over a sorted
+    list), so their order is exactly that of sorting them all. Past ``limitmb`` of postings (by
+    Whoosh's estimate), they are saved to a run on disk in Whoosh's format, as Whoosh does.
+    """
+
+    def __init__(self, tempstore: Any, segment: Any, limitmb: int = 128, **kwargs: Any) -> None:
+        super().__init__(tempstore, segment, limitmb=limitmb, **kwargs)
+        self._fields: dict[str, dict[bytes, list[Posting]]] = {}
+
+    def _terms(self, fieldname: str) -> dict[bytes, list[Posting]]:
+        terms = self._fields.get(fieldname)
+        if terms is None:
+            terms = self._fields[fieldname] = {}
+            self.fieldnames.add(fieldname)
+        return terms
+
+    def add(self, item: Posting) -> None:
+        fieldname, text, _, _, value = item
+        self.currentsize += _POSTING_BYTES + len(fieldname) + 2 * len(text) + len(value or b"")
+        if self.currentsize > self.limit:
+            self.save()
+        self._terms(fieldname).setdefault(text, []).append(item)
+
+    def add_field(
+        self,
+        fieldname: str,
+        docnum: int,
+        items: Iterable[tuple[bytes, int, float, bytes | None]],
+        boost: float,
+    ) -> int:
+        """Pool one document's postings in a field, as ``(text, frequency, weight, value)``
+        (what a field's ``index`` gives); the sum of their frequencies."""
+        terms = self._terms(fieldname)
+        each = _POSTING_BYTES + len(fieldname)
+        frequencies = size = 0
+        for text, frequency, weight, value in items:
+            posting = (fieldname, text, docnum, weight * boost, value)
+            postings = terms.get(text)
+            if postings is None:
+                terms[text] = [posting]
+            else:
+                postings.append(posting)
+            frequencies += frequency
+            size += each + 2 * len(text) + len(value or b"")
+        self.currentsize += size
+        if self.currentsize > self.limit:
+            self.save()
+        return frequencies
+
+    def fields(self) -> Iterator[tuple[str, Iterator[tuple[bytes, list[Posting]]]]]:
+        """Each field's terms with their postings, all in order (fields, terms, documents)."""
+        for fieldname in sorted(self._fields):
+            terms = self._fields[fieldname]
+            yield fieldname, ((text, sorted(terms[text])) for text in sorted(terms))
+
+    def _in_order(self) -> list[Posting]:
+        return [posting for _, terms in self.fields() for _, found in terms for posting in found]
+
+    def save(self) -> None:
+        self.current = self._in_order()
+        self._fields = {}
+        super().save()
+
+    def items(self, maxfiles: int = 128) -> Any:
+        if not self.runs:
+            return self._in_order()
+        return super().items(maxfiles)
 
 
 class FieldLengths:
@@ -21,34 +102,114 @@ class FieldLengths:
     def __init__(self, schema: Any, reader: Any) -> None:
         self._schema = schema
         self._reader = reader
-        self._tables: dict[str, list[int | None] | None] = {}
+        self._tables: dict[str, list[int | None]] = {}
 
-    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int | None:
-        try:
-            table = self._tables[fieldname]
-        except KeyError:
-            table = self._tables[fieldname] = self._table(fieldname)
-        return default if table is None else table[docnum]
+    def table(self, fieldname: str) -> list[int | None]:
+        """The field's length in each document, by document number."""
+        table = self._tables.get(fieldname)
+        if table is None:
+            count = self._reader.doc_count_all()
+            if self._schema[fieldname].scorable:
+                length = self._reader.doc_field_length
+                table = [length(docnum, fieldname) for docnum in range(count)]
+            else:  # Whoosh records no length for these: the reader answers its default
+                table = [0] * count
+            self._tables[fieldname] = table
+        return table
 
-    def _table(self, fieldname: str) -> list[int | None] | None:
-        if not self._schema[fieldname].scorable:
-            return None  # Whoosh records no length for these: the reader answers the default
-        length = self._reader.doc_field_length
-        return [length(docnum, fieldname) for docnum in range(self._reader.doc_count_all())]
+    def doc_field_length(self, docnum: int, fieldname: str) -> int | None:
+        return self.table(fieldname)[docnum]
 
 
 class SegmentWriter(writing.SegmentWriter):  # Whoosh is untyped: its classes are Any
-    """Whoosh's ``SegmentWriter`` whose flush reads each document's field lengths once."""
+    """Whoosh's ``SegmentWriter`` with :class:`PostingPool`, flushing each term's postings
+    straight from it."""
+
+    def __init__(self, ix: Any, limitmb: int = 128, **kwargs: Any) -> None:
+        super().__init__(ix, limitmb=limitmb, **kwargs)
+        self.pool = PostingPool(self._tempstorage, self.newsegment, limitmb=limitmb)
+        self._plain: bool | None = None
+
+    def add_document(self, **fields: Any) -> None:
+        if self._plain is None:  # the schema cannot change once a document is added
+            self._plain = not any(f.vector or f.separate_spelling() for f in self.schema)
+        if not self._plain:
+            super().add_document(**fields)
+            return
+        # writing.SegmentWriter.add_document without vectors or spelling words, handing the
+        # pool a field's postings at once.
+        self._check_state()
+        perdocwriter = self.perdocwriter
+        schema = self.schema
+        docnum = self.docnum
+        docboost = self._doc_boost(fields)
+        fieldnames = sorted(name for name in fields if not name.startswith("_"))
+        self._check_fields(schema, fieldnames)
+        perdocwriter.start_doc(docnum)
+        try:
+            for fieldname in fieldnames:
+                value = fields.get(fieldname)
+                if value is None:
+                    continue
+                field = schema[fieldname]
+                length = 0
+                if field.indexed:
+                    boost = self._field_boost(fields, fieldname, docboost)
+                    items = field.index(value)
+                    frequencies = self.pool.add_field(fieldname, docnum, items, boost)
+                    length = frequencies if field.scorable else 0
+                stored = fields.get(f"_stored_{fieldname}", value)
+                perdocwriter.add_field(fieldname, field, stored if field.stored else None, length)
+                column = field.column_type
+                if column and stored is not None:
+                    perdocwriter.add_column_value(fieldname, column, field.to_column_value(stored))
+        except Exception:
+            perdocwriter.cancel_doc()
+            raise
+        perdocwriter.finish_doc()
+        self._added = True
+        self.docnum += 1
 
     def _flush_segment(self) -> None:
-        # writing.SegmentWriter._flush_segment, with the lengths read through FieldLengths.
+        if not self.codec.length_stats:
+            super()._flush_segment()
+            return
+        # writing.SegmentWriter._flush_segment, with the lengths read once, and each term's
+        # postings taken from the pool at once unless some were saved to disk.
         self.perdocwriter.close()
-        reader = self.per_document_reader() if self.codec.length_stats else None
-        lengths = None if reader is None else FieldLengths(self.schema, reader)
-        self.fieldwriter.add_postings(self.schema, lengths, self.pool.iter_postings())
-        self.fieldwriter.close()
-        if reader is not None:
+        reader = self.per_document_reader()
+        try:
+            lengths = FieldLengths(self.schema, reader)
+            if self.pool.runs:
+                self.fieldwriter.add_postings(self.schema, lengths, self.pool.iter_postings())
+            else:
+                _write_terms(self.fieldwriter, self.schema, lengths, self.pool.fields())
+            self.fieldwriter.close()
+        finally:
             reader.close()
+
+
+def _write_terms(
+    writer: Any,
+    schema: Any,
+    lengths: FieldLengths,
+    fields: Iterator[tuple[str, Iterator[tuple[bytes, list[Posting]]]]],
+) -> None:
+    """What Whoosh's ``FieldWriter.add_postings`` does with the postings in order, term by term."""
+    add = writer.add
+    for fieldname, terms in fields:
+        writer.start_field(fieldname, schema[fieldname])
+        length = lengths.table(fieldname)
+        for text, postings in terms:
+            if postings[0][2] == -1:  # Whoosh skips these: words for a spelling graph
+                postings = [posting for posting in postings if posting[2] != -1]
+                if not postings:
+                    continue
+            writer.start_term(text)
+            for _, _, docnum, weight, value in postings:
+                add(docnum, weight, b"" if value is None else value, length[docnum])
+            writer.finish_term()
+        writer.finish_field()
 
 
 class SubWriterTask(multiproc.SubWriterTask):  # Whoosh is untyped: its classes are Any

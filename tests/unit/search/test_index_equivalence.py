@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import shutil
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from knowledge.search.engine import building
+from knowledge.search.engine import building, writers
 from knowledge.search.engine.analysis import (
     LANGUAGE_GROUPS,
     language_group,
@@ -19,7 +20,7 @@ from knowledge.search.engine.analysis import (
     word_terms,
 )
 from knowledge.search.engine.building import storage, write_generation
-from knowledge.search.engine.schema import ProductDocument, document_fields
+from knowledge.search.engine.schema import ProductDocument, build_schema, document_fields
 
 from .conftest import make_product
 from .test_highlight_equivalence import VOCABULARY, _text
@@ -166,6 +167,39 @@ def test_a_parallel_build_holds_the_standard_postings(
     engine = _contents(tmp_path / "engine", term_weights=False)
     assert engine == _contents(tmp_path / "reference", term_weights=False)
     assert _text_postings(engine) > 2_000
+
+
+def test_postings_saved_to_disk_come_back_in_the_same_order(tmp_path: Path) -> None:
+    documents = list(_documents(3, 120))
+    (tmp_path / "engine").mkdir()
+    index = storage(tmp_path / "engine").create_index(build_schema())
+    writer = writers.SegmentWriter(index, limitmb=0.05)  # a run every few hundred postings
+    for doc in documents:
+        writer.add_document(**document_fields(doc))
+    assert len(writer.pool.runs) > 5
+    writer.commit()
+    _reference_build(tmp_path / "reference", documents)
+
+    assert _contents(tmp_path / "engine") == _contents(tmp_path / "reference")
+    assert _segment_files(tmp_path / "engine") == _segment_files(tmp_path / "reference")
+
+
+def test_merged_segments_are_those_whoosh_merges(tmp_path: Path) -> None:
+    documents = list(_documents(5, 100))
+    (tmp_path / "whoosh").mkdir()
+    index = storage(tmp_path / "whoosh").create_index(build_schema())
+    for half in (documents[:60], documents[60:]):
+        writer = index.writer()
+        for doc in half:
+            writer.add_document(**document_fields(doc))
+        writer.commit(merge=False)
+    shutil.copytree(tmp_path / "whoosh", tmp_path / "engine")
+
+    index.writer().commit(optimize=True)
+    writers.SegmentWriter(storage(tmp_path / "engine").open_index()).commit(optimize=True)
+
+    assert _contents(tmp_path / "engine") == _contents(tmp_path / "whoosh")
+    assert _segment_files(tmp_path / "engine") == _segment_files(tmp_path / "whoosh")
 
 
 @pytest.mark.parametrize("language", [*VOCABULARY, ""])
