@@ -6,8 +6,9 @@ posting (the reader reads the byte in the field's length column each time or, fo
 without lengths, looks for the column's file again). :class:`SegmentWriter` hands its pool a
 document's postings a field at a time; the pool keeps each term's postings together, so that
 putting them in order sorts the terms, not every posting; the flush writes each term's postings
-straight from the pool, with the lengths read once per document and field. :class:`SubWriterTask`
-runs that writer in the sub-processes of a parallel build.
+straight from the pool (a term's postings at once, through :mod:`codec`'s writers), with the
+lengths read once per document and field. :class:`SubWriterTask` runs that writer in the
+sub-processes of a parallel build.
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ from typing import Any
 
 from whoosh import multiproc, writing
 
-#: A posting as Whoosh pools it: (field name, term bytes, document number, weight, value bytes).
-Posting = tuple[str, bytes, int, float, bytes | None]
+from knowledge.search.engine.codec import Codec, FieldWriter, Posting
+
 #: Whoosh's estimate of the memory a pooled posting takes, past its field name, term and value.
 _POSTING_BYTES = 150
 
@@ -125,8 +126,9 @@ class SegmentWriter(writing.SegmentWriter):  # Whoosh is untyped: its classes ar
     """Whoosh's ``SegmentWriter`` with :class:`PostingPool`, flushing each term's postings
     straight from it."""
 
-    def __init__(self, ix: Any, limitmb: int = 128, **kwargs: Any) -> None:
-        super().__init__(ix, limitmb=limitmb, **kwargs)
+    def __init__(self, ix: Any, limitmb: int = 128, codec: Any = None, **kwargs: Any) -> None:
+        codec = Codec() if codec is None else codec
+        super().__init__(ix, limitmb=limitmb, codec=codec, **kwargs)
         self.pool = PostingPool(self._tempstorage, self.newsegment, limitmb=limitmb)
         self._plain: bool | None = None
 
@@ -180,7 +182,7 @@ class SegmentWriter(writing.SegmentWriter):  # Whoosh is untyped: its classes ar
         reader = self.per_document_reader()
         try:
             lengths = FieldLengths(self.schema, reader)
-            if self.pool.runs:
+            if self.pool.runs or not isinstance(self.fieldwriter, FieldWriter):
                 self.fieldwriter.add_postings(self.schema, lengths, self.pool.iter_postings())
             else:
                 _write_terms(self.fieldwriter, self.schema, lengths, self.pool.fields())
@@ -190,13 +192,12 @@ class SegmentWriter(writing.SegmentWriter):  # Whoosh is untyped: its classes ar
 
 
 def _write_terms(
-    writer: Any,
+    writer: FieldWriter,
     schema: Any,
     lengths: FieldLengths,
     fields: Iterator[tuple[str, Iterator[tuple[bytes, list[Posting]]]]],
 ) -> None:
     """What Whoosh's ``FieldWriter.add_postings`` does with the postings in order, term by term."""
-    add = writer.add
     for fieldname, terms in fields:
         writer.start_field(fieldname, schema[fieldname])
         length = lengths.table(fieldname)
@@ -206,8 +207,7 @@ def _write_terms(
                 if not postings:
                     continue
             writer.start_term(text)
-            for _, _, docnum, weight, value in postings:
-                add(docnum, weight, b"" if value is None else value, length[docnum])
+            writer.add_all(postings, length)
             writer.finish_term()
         writer.finish_field()
 

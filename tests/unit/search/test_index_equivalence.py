@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import random
 import shutil
 from collections import Counter
@@ -11,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from whoosh.filedb.structfile import StructFile
 
 from knowledge.search.engine import building, writers
 from knowledge.search.engine.analysis import (
@@ -141,6 +143,22 @@ def _segment_files(path: Path) -> dict[str, bytes]:
     return files
 
 
+def _pickled_schema(path: Path) -> bytes:
+    """The schema as pickled in the index's table of contents, past its header."""
+    (toc,) = path.glob("_MAIN_*.toc")
+    stream = StructFile(io.BytesIO(toc.read_bytes()))
+    for read in (stream.read_varint,) * 3 + (stream.read_int,) * 2 + (stream.read_varint,) * 3:
+        read()  # the sizes of numbers, a byte order check, the format's and Whoosh's versions
+    return bytes(stream.read_string())
+
+
+def _table_of_contents(path: Path) -> bytes:
+    index = storage(path).open_index()
+    (segment,) = index._segments()
+    (toc,) = path.glob("_MAIN_*.toc")
+    return toc.read_bytes().replace(segment.segid.encode("ascii"), b"<segment>")
+
+
 @pytest.mark.parametrize("seed", range(2))
 def test_the_segment_is_byte_for_byte_the_standard_one(tmp_path: Path, seed: int) -> None:
     documents = list(_documents(seed, 150))
@@ -169,37 +187,49 @@ def test_a_parallel_build_holds_the_standard_postings(
     assert _text_postings(engine) > 2_000
 
 
-def test_postings_saved_to_disk_come_back_in_the_same_order(tmp_path: Path) -> None:
+@pytest.mark.parametrize("limitmb", [0.05, 32])  # a run every few hundred postings, or none
+def test_the_writer_writes_what_whoosh_s_writer_does(tmp_path: Path, limitmb: float) -> None:
     documents = list(_documents(3, 120))
-    (tmp_path / "engine").mkdir()
-    index = storage(tmp_path / "engine").create_index(build_schema())
-    writer = writers.SegmentWriter(index, limitmb=0.05)  # a run every few hundred postings
-    for doc in documents:
-        writer.add_document(**document_fields(doc))
-    assert len(writer.pool.runs) > 5
-    writer.commit()
-    _reference_build(tmp_path / "reference", documents)
+    built = []
+    for name in ("whoosh", "engine"):
+        (tmp_path / name).mkdir()
+        index = storage(tmp_path / name).create_index(build_schema())
+        schema = _pickled_schema(tmp_path / name)
+        if name == "whoosh":
+            writer = index.writer(limitmb=limitmb)
+        else:
+            writer = writers.SegmentWriter(index, limitmb=limitmb)
+        for doc in documents:
+            writer.add_document(**document_fields(doc))
+        built.append(len(writer.pool.runs))
+        writer.commit()
+        assert _pickled_schema(tmp_path / name) == schema  # indexing left nothing in the schema
 
-    assert _contents(tmp_path / "engine") == _contents(tmp_path / "reference")
-    assert _segment_files(tmp_path / "engine") == _segment_files(tmp_path / "reference")
+    assert min(built) > 5 if limitmb < 1 else built == [0, 0]
+    assert _contents(tmp_path / "engine") == _contents(tmp_path / "whoosh")
+    assert _segment_files(tmp_path / "engine") == _segment_files(tmp_path / "whoosh")
+    assert _table_of_contents(tmp_path / "engine") == _table_of_contents(tmp_path / "whoosh")
 
 
 def test_merged_segments_are_those_whoosh_merges(tmp_path: Path) -> None:
     documents = list(_documents(5, 100))
-    (tmp_path / "whoosh").mkdir()
-    index = storage(tmp_path / "whoosh").create_index(build_schema())
+    (tmp_path / "two").mkdir()
+    index = storage(tmp_path / "two").create_index(build_schema())
     for half in (documents[:60], documents[60:]):
         writer = index.writer()
         for doc in half:
             writer.add_document(**document_fields(doc))
         writer.commit(merge=False)
-    shutil.copytree(tmp_path / "whoosh", tmp_path / "engine")
+    shutil.copytree(tmp_path / "two", tmp_path / "whoosh")
+    shutil.copytree(tmp_path / "two", tmp_path / "engine")
 
-    index.writer().commit(optimize=True)
+    storage(tmp_path / "whoosh").open_index().writer().commit(optimize=True)
     writers.SegmentWriter(storage(tmp_path / "engine").open_index()).commit(optimize=True)
 
     assert _contents(tmp_path / "engine") == _contents(tmp_path / "whoosh")
     assert _segment_files(tmp_path / "engine") == _segment_files(tmp_path / "whoosh")
+    # The table of contents too: the same schema and a segment naming Whoosh's own codec.
+    assert _table_of_contents(tmp_path / "engine") == _table_of_contents(tmp_path / "whoosh")
 
 
 @pytest.mark.parametrize("language", [*VOCABULARY, ""])

@@ -1,0 +1,85 @@
+"""Whoosh's default codec (``W3Codec``), writing a term's postings a block at a time.
+
+Whoosh's field writer takes postings one call at a time, and its postings writer checks the
+types of each and updates the block's statistics one posting at a time. :class:`Codec` writes
+the same files, byte for byte, but its field writer also takes a term's postings at once
+(:meth:`FieldWriter.add_all`), and its postings writer adds them to the block a block's worth
+at a time. The segments it makes name Whoosh's own codec, so the index it writes is read (and
+its table of contents written) exactly as one written by Whoosh.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from whoosh.codec import whoosh3
+
+#: A posting as pooled: (field name, term bytes, document number, weight, value bytes).
+Posting = tuple[str, bytes, int, float, bytes | None]
+
+
+class PostingsWriter(whoosh3.W3PostingsWriter):  # Whoosh is untyped: its classes are Any
+    """``W3PostingsWriter`` that also adds many postings at once."""
+
+    # The buffered block (see W3PostingsWriter._new_block).
+    _ids: Any
+    _weights: Any
+    _values: list[bytes]
+    _maxweight: float
+    _minlength: int | None
+    _maxlength: int
+
+    def add_all(self, postings: Sequence[Posting], lengths: Sequence[int | None]) -> None:
+        """``add_posting`` for each posting, in order; ``lengths`` gives the length of the field
+        in each document."""
+        limit = self._blocklimit
+        done = 0
+        while done < len(postings):
+            if len(self._ids) >= limit:
+                self._write_block()
+            block = postings[done : done + limit - len(self._ids)]
+            done += len(block)
+            ids = [posting[2] for posting in block]
+            weights = [posting[3] for posting in block]
+            self._ids.extend(ids)
+            self._weights.extend(weights)
+            self._maxweight = max(self._maxweight, *weights)
+            self._values.extend([posting[4] for posting in block if posting[4]])
+            known = [length for length in map(lengths.__getitem__, ids) if length]
+            if known:
+                shortest = min(known)
+                if self._minlength is None or shortest < self._minlength:
+                    self._minlength = shortest
+                self._maxlength = max(self._maxlength, *known)
+
+
+class FieldWriter(whoosh3.W3FieldWriter):  # Whoosh is untyped: its classes are Any
+    """``W3FieldWriter`` that also adds a term's postings at once."""
+
+    _postwriter: PostingsWriter
+
+    def add_all(self, postings: Sequence[Posting], lengths: Sequence[int | None]) -> None:
+        """``add`` for each of the current term's postings (see :meth:`PostingsWriter.add_all`)."""
+        self._postwriter.add_all(postings, lengths)
+
+
+class Codec(whoosh3.W3Codec):  # Whoosh is untyped: its classes are Any
+    """``W3Codec`` with :class:`FieldWriter` and :class:`PostingsWriter`; its segments are
+    Whoosh's, with a ``W3Codec`` of the same settings."""
+
+    def field_writer(self, storage: Any, segment: Any) -> FieldWriter:
+        return FieldWriter(self, storage, segment)
+
+    def postings_writer(self, dbfile: Any, byteids: bool = False) -> PostingsWriter:
+        return PostingsWriter(
+            dbfile,
+            blocklimit=self._blocklimit,
+            byteids=byteids,
+            compression=self._compression,
+            inlinelimit=self._inlinelimit,
+        )
+
+    def new_segment(self, storage: Any, indexname: str) -> Any:
+        standard = whoosh3.W3Codec(self._blocklimit, self._compression, self._inlinelimit)
+        return standard.new_segment(storage, indexname)
