@@ -97,14 +97,8 @@ class JiebaTokenizer(Tokenizer):  # Whoosh is untyped: its classes are Any
                 token.endchar = start_char + len(value)
             yield token
             return
-        jieba = _jieba()
-        with_subwords = mode == "index"
         pos = start_pos
-        for word, start, end in jieba.tokenize(value):
-            if not _WORD_CHAR.search(word):
-                continue
-            pieces = _subwords(jieba, word, start) if with_subwords else []
-            pieces.append((word, start, end))
+        for pieces in _segmented(value, with_subwords=mode == "index"):
             for text, piece_start, piece_end in pieces:
                 token.text = text
                 token.boost = 1.0
@@ -118,6 +112,18 @@ class JiebaTokenizer(Tokenizer):  # Whoosh is untyped: its classes are Any
                     token.endchar = start_char + piece_end
                 yield token
             pos += 1
+
+
+def _segmented(value: str, with_subwords: bool) -> Iterator[list[tuple[str, int, int]]]:
+    """jieba's words in ``value`` that have a word character, each as its pieces with their
+    spans: its dictionary sub-words if asked, then the word itself (at one position)."""
+    jieba = _jieba()
+    for word, start, end in jieba.tokenize(value):
+        if not _WORD_CHAR.search(word):
+            continue
+        pieces = _subwords(jieba, word, start) if with_subwords else []
+        pieces.append((word, start, end))
+        yield pieces
 
 
 def _subwords(jieba: Any, word: str, start: int) -> list[tuple[str, int, int]]:
@@ -247,11 +253,36 @@ def word_terms(text: str, group: str) -> list[tuple[int, int, tuple[str, ...]]]:
 def position_terms(text: str, group: str) -> list[tuple[str, ...]]:
     """The terms at each word position ``analyzer_for(group)`` finds in ``text`` in index mode,
     in the analyser's order: :func:`word_terms` without the spans, for indexing."""
-    if group in STEMMED_LANGUAGES:
-        return [stem_forms(group, word.lower()) for word in _WORD_TEXTS.findall(text)]
     if group != CHINESE:
-        return [(fold(word),) for word in _WORD_TEXTS.findall(text)]
-    return [terms for _, _, terms in word_terms(text, group)]
+        forms = _word_forms.get(group, _word_forms[GENERIC])
+        return list(map(forms.__getitem__, _WORD_TEXTS.findall(text)))
+    # The Chinese analyser's steps: jieba's pieces, lower-cased and folded (see chinese_analyzer).
+    return [tuple([fold(piece) for piece, _, _ in pieces]) for pieces in _segmented(text, True)]
+
+
+class _WordForms(dict[str, tuple[str, ...]]):
+    """The terms of a word as the stemming or generic analyser makes them, by the word as
+    written (a plain dictionary look-up for words seen before)."""
+
+    #: Words remembered; past this many, the dictionary starts again.
+    LIMIT = 100_000
+
+    def __init__(self, group: str) -> None:
+        super().__init__()
+        self.group = group
+
+    def __missing__(self, word: str) -> tuple[str, ...]:
+        if self.group in STEMMED_LANGUAGES:
+            forms = stem_forms(self.group, word.lower())
+        else:
+            forms = (fold(word),)
+        if len(self) >= self.LIMIT:
+            self.clear()
+        self[word] = forms
+        return forms
+
+
+_word_forms = {group: _WordForms(group) for group in LANGUAGE_GROUPS if group != CHINESE}
 
 
 def fold(text: str) -> str:
