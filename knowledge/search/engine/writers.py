@@ -13,12 +13,13 @@ sub-processes of a parallel build.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from whoosh import multiproc, writing
 
 from knowledge.search.engine.codec import Codec, FieldWriter, Posting
+from knowledge.search.engine.indexing import Postings, field_indexer
 
 #: Whoosh's estimate of the memory a pooled posting takes, past its field name, term and value.
 _POSTING_BYTES = 150
@@ -51,13 +52,7 @@ class PostingPool(writing.PostingPool):  # Whoosh is untyped: its classes are An
             self.save()
         self._terms(fieldname).setdefault(text, []).append(item)
 
-    def add_field(
-        self,
-        fieldname: str,
-        docnum: int,
-        items: Iterable[tuple[bytes, int, float, bytes | None]],
-        boost: float,
-    ) -> int:
+    def add_field(self, fieldname: str, docnum: int, items: Postings, boost: float) -> int:
         """Pool one document's postings in a field, as ``(text, frequency, weight, value)``
         (what a field's ``index`` gives); the sum of their frequencies."""
         terms = self._terms(fieldname)
@@ -130,16 +125,19 @@ class SegmentWriter(writing.SegmentWriter):  # Whoosh is untyped: its classes ar
         codec = Codec() if codec is None else codec
         super().__init__(ix, limitmb=limitmb, codec=codec, **kwargs)
         self.pool = PostingPool(self._tempstorage, self.newsegment, limitmb=limitmb)
-        self._plain: bool | None = None
+        self._indexers: dict[str, Callable[[Any], Postings]] | None = None
 
     def add_document(self, **fields: Any) -> None:
-        if self._plain is None:  # the schema cannot change once a document is added
-            self._plain = not any(f.vector or f.separate_spelling() for f in self.schema)
-        if not self._plain:
+        if self._indexers is None:  # the schema cannot change once a document is added
+            plain = not any(f.vector or f.separate_spelling() for f in self.schema)
+            items = self.schema.items()
+            self._indexers = {name: field_indexer(field) for name, field in items} if plain else {}
+        if not self._indexers:
             super().add_document(**fields)
             return
         # writing.SegmentWriter.add_document without vectors or spelling words, handing the
-        # pool a field's postings at once.
+        # pool a field's postings at once (computed by indexing.field_indexer).
+        indexers = self._indexers
         self._check_state()
         perdocwriter = self.perdocwriter
         schema = self.schema
@@ -157,7 +155,7 @@ class SegmentWriter(writing.SegmentWriter):  # Whoosh is untyped: its classes ar
                 length = 0
                 if field.indexed:
                     boost = self._field_boost(fields, fieldname, docboost)
-                    items = field.index(value)
+                    items = indexers[fieldname](value)
                     frequencies = self.pool.add_field(fieldname, docnum, items, boost)
                     length = frequencies if field.scorable else 0
                 stored = fields.get(f"_stored_{fieldname}", value)
