@@ -3,14 +3,17 @@
 Whoosh's field writer takes postings one call at a time, and its postings writer checks the
 types of each and updates the block's statistics one posting at a time. :class:`Codec` writes
 the same files, byte for byte, but its field writer also takes a term's postings at once
-(:meth:`FieldWriter.add_all`), and its postings writer adds them to the block a block's worth
-at a time. The segments it makes name Whoosh's own codec, so the index it writes is read (and
-its table of contents written) exactly as one written by Whoosh.
+(:meth:`FieldWriter.add_all`), its postings writer adds them to the block a block's worth at a
+time and shrinks a block's numbers for pickling without a loop in Python. The segments it makes
+name Whoosh's own codec, so the index it writes is read (and its table of contents written)
+exactly as one written by Whoosh.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import chain
+from operator import sub
 from typing import Any
 
 from whoosh.codec import whoosh3
@@ -52,6 +55,21 @@ class PostingsWriter(whoosh3.W3PostingsWriter):  # Whoosh is untyped: its classe
                 if self._minlength is None or shortest < self._minlength:
                     self._minlength = shortest
                 self._maxlength = max(self._maxlength, *known)
+
+    def _mini_ids(self) -> tuple[Any, ...]:
+        # W3PostingsWriter._mini_ids: the gaps between document numbers, without a generator.
+        ids = self._ids
+        if self._byteids:
+            return tuple(ids)
+        return tuple(map(sub, ids, chain((0,), ids)))
+
+    def _mini_weights(self) -> tuple[float, ...] | float | None:
+        # W3PostingsWriter._mini_weights, counting in the array instead of testing each weight.
+        weights = self._weights
+        if weights.count(1.0) == len(weights):
+            return None
+        first: float = weights[0]
+        return first if weights.count(first) == len(weights) else tuple(weights)
 
 
 class FieldWriter(whoosh3.W3FieldWriter):  # Whoosh is untyped: its classes are Any
