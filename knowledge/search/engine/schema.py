@@ -27,7 +27,7 @@ from knowledge.search.engine.analysis import (
 
 #: Bumped whenever the fields or their analysis change: an index written under another version
 #: is treated as missing, so the worker rebuilds it (searches answer "unavailable" meanwhile).
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 #: Searchable parts of a product and the weight of each occurrence in it (title counts most).
 TEXT_PARTS: dict[str, float] = {"title": 3.0, "abstract": 2.0, "body": 1.0}
 #: Positions left empty between two parts, so that a phrase never spans a title and an abstract.
@@ -162,11 +162,18 @@ def pack_lengths(title: int, abstract: int, body: int) -> int:
     return packed
 
 
+class SortableNumber(fields.NUMERIC):  # Whoosh is untyped: its classes are Any
+    """A whole number kept only in its sortable column, without terms: product ids and dates
+    are read from their columns (for sorting), never searched."""
+
+    indexed = False
+
+
 def build_schema() -> fields.Schema:
     schema_fields: dict[str, fields.FieldType] = {
         "id": fields.ID(stored=True, unique=True),
-        "id_num": fields.NUMERIC(int, bits=64, sortable=True),
-        "date": fields.NUMERIC(int, bits=32, sortable=True),
+        "id_num": SortableNumber(int, bits=64, sortable=True),
+        "date": SortableNumber(int, bits=32, sortable=True),
         "organisation": fields.TEXT(analyzer=generic_analyzer(), phrase=False),
         # Unstemmed vocabulary for "did you mean".
         "spell": fields.TEXT(analyzer=generic_analyzer(), phrase=False),

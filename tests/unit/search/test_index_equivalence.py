@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from whoosh.fields import Schema
 from whoosh.filedb.structfile import StructFile
 
 from knowledge.search.engine import building, writers
@@ -26,7 +27,7 @@ from knowledge.search.engine.schema import ProductDocument, build_schema, docume
 
 from .conftest import make_product
 from .test_highlight_equivalence import VOCABULARY, _text
-from .whoosh_indexing import reference_schema
+from .whoosh_indexing import numbers_indexed, reference_schema
 
 EDGE_DOCUMENTS: list[dict[str, Any]] = [
     {"title": "Tom & Jerry <b>", "abstract": "Cheap <b>pumps</b>.", "file_text": ""},
@@ -72,10 +73,12 @@ def _engine_build(path: Path, documents: list[ProductDocument], **options: Any) 
     write_generation(path, documents, **options)
 
 
-def _reference_build(path: Path, documents: list[ProductDocument]) -> None:
+def _reference_build(
+    path: Path, documents: list[ProductDocument], schema: Schema | None = None
+) -> None:
     """Whoosh's standard writer, with the text fields indexed from the analysers' tokens."""
     path.mkdir()
-    index = storage(path).create_index(reference_schema())
+    index = storage(path).create_index(schema or reference_schema())
     writer = index.writer(limitmb=32)
     for doc in documents:
         writer.add_document(**document_fields(doc))
@@ -185,6 +188,23 @@ def test_a_parallel_build_holds_the_standard_postings(
     engine = _contents(tmp_path / "engine", term_weights=False)
     assert engine == _contents(tmp_path / "reference", term_weights=False)
     assert _text_postings(engine) > 2_000
+
+
+def test_ids_and_dates_keep_their_columns_without_their_terms(tmp_path: Path) -> None:
+    documents = list(_documents(11, 60))
+    _engine_build(tmp_path / "engine", documents, memory_mb=32, procs=1)
+    _reference_build(tmp_path / "before", documents, numbers_indexed(reference_schema()))
+
+    engine, before = _contents(tmp_path / "engine"), _contents(tmp_path / "before")
+    numbers = {"id_num", "date"}
+    assert {name for name, _ in before["postings"]} & numbers == numbers
+    assert {key: found for key, found in before["postings"].items() if key[0] not in numbers} == (
+        engine["postings"]
+    )
+    assert numbers <= set(engine["columns"])
+    assert {key: engine[key] for key in ("lengths", "totals", "columns")} == {
+        key: before[key] for key in ("lengths", "totals", "columns")
+    }
 
 
 @pytest.mark.parametrize("limitmb", [0.05, 32])  # a run every few hundred postings, or none

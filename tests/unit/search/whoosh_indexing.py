@@ -68,3 +68,11 @@ def reference_schema() -> fields.Schema:
         schema.remove(name)
         schema.add(name, ReferenceText(analyzer=analyzer_for(group)))
     return schema
+
+
+def numbers_indexed(schema: fields.Schema) -> fields.Schema:
+    """``schema`` with the product id and date indexed as terms too, as before version 4."""
+    for name, bits in (("id_num", 64), ("date", 32)):
+        schema.remove(name)
+        schema.add(name, fields.NUMERIC(int, bits=bits, sortable=True))
+    return schema
