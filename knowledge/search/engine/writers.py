@@ -29,14 +29,16 @@ class PostingPool(writing.PostingPool):  # Whoosh is untyped: its classes are An
     """Whoosh's pool of a segment's postings, each term's postings kept together in the order of
     their documents.
 
-    Each term's list is still sorted when the postings are taken out (one pass over a sorted
-    list), so their order is exactly that of sorting them all. Past ``limitmb`` of postings (by
-    Whoosh's estimate), they are saved to a run on disk in Whoosh's format, as Whoosh does.
+    Taken out, the terms are sorted, and each term's postings too unless every one came after
+    the term's previous one in document order (as a writer adds them): the order is exactly that
+    of sorting all the postings. Past ``limitmb`` of postings (by Whoosh's estimate), they are
+    saved to a run on disk in Whoosh's format, as Whoosh does.
     """
 
     def __init__(self, tempstore: Any, segment: Any, limitmb: int = 128, **kwargs: Any) -> None:
         super().__init__(tempstore, segment, limitmb=limitmb, **kwargs)
         self._fields: dict[str, dict[bytes, list[Posting]]] = {}
+        self._in_document_order = True
 
     def _terms(self, fieldname: str) -> dict[bytes, list[Posting]]:
         terms = self._fields.get(fieldname)
@@ -50,7 +52,10 @@ class PostingPool(writing.PostingPool):  # Whoosh is untyped: its classes are An
         self.currentsize += _POSTING_BYTES + len(fieldname) + 2 * len(text) + len(value or b"")
         if self.currentsize > self.limit:
             self.save()
-        self._terms(fieldname).setdefault(text, []).append(item)
+        postings = self._terms(fieldname).setdefault(text, [])
+        if postings and postings[-1][2] >= item[2]:
+            self._in_document_order = False
+        postings.append(item)
 
     def add_field(self, fieldname: str, docnum: int, items: Postings, boost: float) -> int:
         """Pool one document's postings in a field, as ``(text, frequency, weight, value)``
@@ -64,6 +69,8 @@ class PostingPool(writing.PostingPool):  # Whoosh is untyped: its classes are An
             if postings is None:
                 terms[text] = [posting]
             else:
+                if postings[-1][2] >= docnum:
+                    self._in_document_order = False
                 postings.append(posting)
             frequencies += frequency
             size += each + 2 * len(text) + len(value or b"")
@@ -74,9 +81,10 @@ class PostingPool(writing.PostingPool):  # Whoosh is untyped: its classes are An
 
     def fields(self) -> Iterator[tuple[str, Iterator[tuple[bytes, list[Posting]]]]]:
         """Each field's terms with their postings, all in order (fields, terms, documents)."""
+        ordered = _as_they_are if self._in_document_order else sorted
         for fieldname in sorted(self._fields):
             terms = self._fields[fieldname]
-            yield fieldname, ((text, sorted(terms[text])) for text in sorted(terms))
+            yield fieldname, ((text, ordered(terms[text])) for text in sorted(terms))
 
     def _in_order(self) -> list[Posting]:
         return [posting for _, terms in self.fields() for _, found in terms for posting in found]
@@ -84,12 +92,17 @@ class PostingPool(writing.PostingPool):  # Whoosh is untyped: its classes are An
     def save(self) -> None:
         self.current = self._in_order()
         self._fields = {}
+        self._in_document_order = True
         super().save()
 
     def items(self, maxfiles: int = 128) -> Any:
         if not self.runs:
             return self._in_order()
         return super().items(maxfiles)
+
+
+def _as_they_are(postings: list[Posting]) -> list[Posting]:
+    return postings
 
 
 class FieldLengths:

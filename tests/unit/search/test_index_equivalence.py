@@ -252,6 +252,31 @@ def test_merged_segments_are_those_whoosh_merges(tmp_path: Path) -> None:
     assert _table_of_contents(tmp_path / "engine") == _table_of_contents(tmp_path / "whoosh")
 
 
+@pytest.mark.parametrize("one_by_one", [False, True])  # as merges add them, or as documents do
+@pytest.mark.parametrize("shuffled", [False, True])
+def test_the_pool_gives_the_postings_sorted_however_they_came(
+    shuffled: bool, one_by_one: bool
+) -> None:
+    rng = random.Random(4)
+    docs = list(range(300))
+    if shuffled:
+        rng.shuffle(docs)
+    pool = writers.PostingPool(None, None, limitmb=64)
+    expected = []
+    for docnum in docs:
+        words = {rng.choice(b"abcdefgh").to_bytes(1, "big") * rng.randint(1, 3) for _ in range(5)}
+        items = [(word, 1, float(rng.randint(1, 9)), bytes([docnum % 7])) for word in words]
+        field = rng.choice(["f", "g"])
+        if not one_by_one:
+            pool.add_field(field, docnum, items, 1.0)
+        else:
+            for word, _, weight, value in items:
+                pool.add((field, word, docnum, weight, value))
+        expected += [(field, word, docnum, weight, value) for word, _, weight, value in items]
+
+    assert pool.items() == sorted(expected)
+
+
 @pytest.mark.parametrize("language", [*VOCABULARY, ""])
 def test_position_terms_are_the_word_terms_without_their_spans(language: str) -> None:
     group = language_group(language)
