@@ -256,13 +256,15 @@ def position_terms(text: str, group: str) -> list[tuple[str, ...]]:
     if group != CHINESE:
         forms = _word_forms.get(group, _word_forms[GENERIC])
         return list(map(forms.__getitem__, _WORD_TEXTS.findall(text)))
-    # The Chinese analyser's steps: jieba's pieces, lower-cased and folded (see chinese_analyzer).
-    return [tuple([fold(piece) for piece, _, _ in pieces]) for pieces in _segmented(text, True)]
+    # jieba's words, as JiebaTokenizer segments them (tokenize is cut with offsets).
+    forms = _word_forms[CHINESE]
+    return [terms for terms in map(forms.__getitem__, _jieba().cut(text)) if terms]
 
 
 class _WordForms(dict[str, tuple[str, ...]]):
-    """The terms of a word as the stemming or generic analyser makes them, by the word as
-    written (a plain dictionary look-up for words seen before)."""
+    """The terms of a word as its group's analyser makes them in index mode, by the word as
+    written (a plain dictionary look-up for words seen before): for Chinese, jieba's pieces of
+    the word (see JiebaTokenizer), none if it has no word character, lower-cased and folded."""
 
     #: Words remembered; past this many, the dictionary starts again.
     LIMIT = 100_000
@@ -274,15 +276,20 @@ class _WordForms(dict[str, tuple[str, ...]]):
     def __missing__(self, word: str) -> tuple[str, ...]:
         if self.group in STEMMED_LANGUAGES:
             forms = stem_forms(self.group, word.lower())
-        else:
+        elif self.group != CHINESE:
             forms = (fold(word),)
+        elif _WORD_CHAR.search(word):
+            pieces = [piece for piece, _, _ in _subwords(_jieba(), word, 0)]
+            forms = tuple(fold(piece) for piece in [*pieces, word])
+        else:
+            forms = ()
         if len(self) >= self.LIMIT:
             self.clear()
         self[word] = forms
         return forms
 
 
-_word_forms = {group: _WordForms(group) for group in LANGUAGE_GROUPS if group != CHINESE}
+_word_forms = {group: _WordForms(group) for group in LANGUAGE_GROUPS}
 
 
 def fold(text: str) -> str:
