@@ -18,9 +18,6 @@ from typing import Any
 
 from whoosh.codec import whoosh3
 
-#: A posting as pooled: (field name, term bytes, document number, weight, value bytes).
-Posting = tuple[str, bytes, int, float, bytes | None]
-
 
 class PostingsWriter(whoosh3.W3PostingsWriter):  # Whoosh is untyped: its classes are Any
     """``W3PostingsWriter`` that also adds many postings at once."""
@@ -33,28 +30,32 @@ class PostingsWriter(whoosh3.W3PostingsWriter):  # Whoosh is untyped: its classe
     _minlength: int | None
     _maxlength: int
 
-    def add_all(self, postings: Sequence[Posting], lengths: Sequence[int | None]) -> None:
-        """``add_posting`` for each posting, in order; ``lengths`` gives the length of the field
-        in each document."""
+    def add_all(self, postings: Sequence[Any], lengths: Sequence[int | None]) -> None:
+        """``add_posting`` for each posting, in order, given as a flat list (document number,
+        weight, value, document number, ...); ``lengths`` gives the length of the field in each
+        document."""
         limit = self._blocklimit
-        done = 0
-        while done < len(postings):
+        end = len(postings)
+        start = 0
+        while start < end:
             if len(self._ids) >= limit:
                 self._write_block()
-            block = postings[done : done + limit - len(self._ids)]
-            done += len(block)
-            ids = [posting[2] for posting in block]
-            weights = [posting[3] for posting in block]
+            stop = min(end, start + 3 * (limit - len(self._ids)))
+            ids = postings[start:stop:3]
+            weights = postings[start + 1 : stop : 3]
             self._ids.extend(ids)
             self._weights.extend(weights)
-            self._maxweight = max(self._maxweight, *weights)
-            self._values.extend([posting[4] for posting in block if posting[4]])
-            known = [length for length in map(lengths.__getitem__, ids) if length]
+            heaviest = max(weights)
+            if heaviest > self._maxweight:
+                self._maxweight = heaviest
+            self._values.extend(filter(None, postings[start + 2 : stop : 3]))
+            known = list(filter(None, map(lengths.__getitem__, ids)))
             if known:
                 shortest = min(known)
                 if self._minlength is None or shortest < self._minlength:
                     self._minlength = shortest
                 self._maxlength = max(self._maxlength, *known)
+            start = stop
 
     def _mini_ids(self) -> tuple[Any, ...]:
         # W3PostingsWriter._mini_ids: the gaps between document numbers, without a generator.
@@ -77,7 +78,7 @@ class FieldWriter(whoosh3.W3FieldWriter):  # Whoosh is untyped: its classes are 
 
     _postwriter: PostingsWriter
 
-    def add_all(self, postings: Sequence[Posting], lengths: Sequence[int | None]) -> None:
+    def add_all(self, postings: Sequence[Any], lengths: Sequence[int | None]) -> None:
         """``add`` for each of the current term's postings (see :meth:`PostingsWriter.add_all`)."""
         self._postwriter.add_all(postings, lengths)
 

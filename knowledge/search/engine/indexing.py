@@ -16,7 +16,7 @@ from whoosh.system import pack_uint
 from knowledge.search.engine.analysis import GENERIC, generic_analyzer, position_terms
 
 #: What a field's ``index`` gives for a value: (term bytes, frequency, weight, value bytes).
-Postings = Iterable[tuple[bytes, int, float, bytes]]
+Postings = Iterable[tuple[bytes, int, float, bytes | None]]
 
 
 def field_indexer(field: fields.FieldType) -> Callable[[Any], Postings]:

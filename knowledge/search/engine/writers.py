@@ -4,43 +4,52 @@ Whoosh pools a segment's postings one tuple at a time, sorts them all when the s
 flushed, and then asks the per-document reader for the length of a posting's field once per
 posting (the reader reads the byte in the field's length column each time or, for a field
 without lengths, looks for the column's file again). :class:`SegmentWriter` hands its pool a
-document's postings a field at a time; the pool keeps each term's postings together, so that
-putting them in order sorts the terms, not every posting; the flush writes each term's postings
-straight from the pool (a term's postings at once, through :mod:`codec`'s writers), with the
-lengths read once per document and field. :class:`SubWriterTask` runs that writer in the
-sub-processes of a parallel build.
+document's postings a field at a time; the pool keeps each term's postings together in one flat
+list (less memory than Whoosh's tuples, so fewer runs saved to disk), so that putting them in
+order sorts the terms, not every posting; the flush writes each term's postings straight from
+the pool (a term's postings at once, through :mod:`codec`'s writers), with the lengths read
+once per document and field. :class:`SubWriterTask` runs that writer in the sub-processes of a
+parallel build.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
 from whoosh import multiproc, writing
 
-from knowledge.search.engine.codec import Codec, FieldWriter, Posting
+from knowledge.search.engine.codec import Codec, FieldWriter
 from knowledge.search.engine.indexing import Postings, field_indexer
 
-#: Whoosh's estimate of the memory a pooled posting takes, past its field name, term and value.
-_POSTING_BYTES = 150
+#: A posting as Whoosh pools it: (field name, term bytes, document number, weight, value bytes).
+Posting = tuple[str, bytes, int, float, bytes | None]
+
+#: This pool's estimate of the memory a posting takes (three list slots, a weight, a value
+#: bytes object), past the value's length, and of a term's own (its key, list and slot).
+_POSTING_BYTES = 100
+_TERM_BYTES = 200
 
 
 class PostingPool(writing.PostingPool):  # Whoosh is untyped: its classes are Any
-    """Whoosh's pool of a segment's postings, each term's postings kept together in the order of
-    their documents.
+    """Whoosh's pool of a segment's postings, each term's postings kept together in one flat
+    list, in the order they came: document number, weight, value, document number, ...
 
     Taken out, the terms are sorted, and each term's postings too unless every one came after
     the term's previous one in document order (as a writer adds them): the order is exactly that
-    of sorting all the postings. Past ``limitmb`` of postings (by Whoosh's estimate), they are
-    saved to a run on disk in Whoosh's format, as Whoosh does.
+    of sorting all the postings. Past ``limitmb`` of postings (by this pool's estimate of its own
+    memory, flat lists taking less than Whoosh's tuples), they are saved to a run on disk in
+    Whoosh's format, as Whoosh does.
     """
 
     def __init__(self, tempstore: Any, segment: Any, limitmb: int = 128, **kwargs: Any) -> None:
         super().__init__(tempstore, segment, limitmb=limitmb, **kwargs)
-        self._fields: dict[str, dict[bytes, list[Posting]]] = {}
+        self._fields: dict[str, dict[bytes, list[Any]]] = {}
         self._in_document_order = True
 
-    def _terms(self, fieldname: str) -> dict[bytes, list[Posting]]:
+    def _terms(self, fieldname: str) -> dict[bytes, list[Any]]:
         terms = self._fields.get(fieldname)
         if terms is None:
             terms = self._fields[fieldname] = {}
@@ -48,46 +57,45 @@ class PostingPool(writing.PostingPool):  # Whoosh is untyped: its classes are An
         return terms
 
     def add(self, item: Posting) -> None:
-        fieldname, text, _, _, value = item
-        self.currentsize += _POSTING_BYTES + len(fieldname) + 2 * len(text) + len(value or b"")
-        if self.currentsize > self.limit:
-            self.save()
-        postings = self._terms(fieldname).setdefault(text, [])
-        if postings and postings[-1][2] >= item[2]:
-            self._in_document_order = False
-        postings.append(item)
+        fieldname, text, docnum, weight, value = item
+        self.add_field(fieldname, docnum, [(text, 0, weight, value)], 1)
 
     def add_field(self, fieldname: str, docnum: int, items: Postings, boost: float) -> int:
         """Pool one document's postings in a field, as ``(text, frequency, weight, value)``
         (what a field's ``index`` gives); the sum of their frequencies."""
         terms = self._terms(fieldname)
-        each = _POSTING_BYTES + len(fieldname)
         frequencies = size = 0
         for text, frequency, weight, value in items:
-            posting = (fieldname, text, docnum, weight * boost, value)
             postings = terms.get(text)
             if postings is None:
-                terms[text] = [posting]
+                terms[text] = [docnum, weight * boost, value]
+                size += _TERM_BYTES + len(text)
             else:
-                if postings[-1][2] >= docnum:
+                if postings[-3] >= docnum:
                     self._in_document_order = False
-                postings.append(posting)
+                postings += (docnum, weight * boost, value)
             frequencies += frequency
-            size += each + 2 * len(text) + len(value or b"")
+            size += _POSTING_BYTES + len(value or b"")
         self.currentsize += size
         if self.currentsize > self.limit:
             self.save()
         return frequencies
 
-    def fields(self) -> Iterator[tuple[str, Iterator[tuple[bytes, list[Posting]]]]]:
-        """Each field's terms with their postings, all in order (fields, terms, documents)."""
-        ordered = _as_they_are if self._in_document_order else sorted
+    def fields(self) -> Iterator[tuple[str, Iterator[tuple[bytes, list[Any]]]]]:
+        """Each field's terms with their postings (flat lists), all in order (fields, terms,
+        documents)."""
+        ordered = _as_they_are if self._in_document_order else _sorted_postings
         for fieldname in sorted(self._fields):
             terms = self._fields[fieldname]
             yield fieldname, ((text, ordered(terms[text])) for text in sorted(terms))
 
     def _in_order(self) -> list[Posting]:
-        return [posting for _, terms in self.fields() for _, found in terms for posting in found]
+        return [
+            (fieldname, text, *posting)
+            for fieldname, terms in self.fields()
+            for text, postings in terms
+            for posting in _triples(postings)
+        ]
 
     def save(self) -> None:
         self.current = self._in_order()
@@ -101,8 +109,32 @@ class PostingPool(writing.PostingPool):  # Whoosh is untyped: its classes are An
         return super().items(maxfiles)
 
 
-def _as_they_are(postings: list[Posting]) -> list[Posting]:
+def _triples(postings: list[Any]) -> Iterator[tuple[int, float, bytes | None]]:
+    return zip(postings[0::3], postings[1::3], postings[2::3], strict=True)
+
+
+def _as_they_are(postings: list[Any]) -> list[Any]:
     return postings
+
+
+def _sorted_postings(postings: list[Any]) -> list[Any]:
+    return [field for posting in sorted(_triples(postings)) for field in posting]
+
+
+def _grouped(
+    postings: Iterable[Posting],
+) -> Iterator[tuple[str, Iterator[tuple[bytes, list[Any]]]]]:
+    """Postings in order (Whoosh's tuples, as runs on disk give them) as :meth:`PostingPool.fields`
+    gives its own."""
+    for fieldname, in_field in groupby(postings, key=itemgetter(0)):
+        terms = groupby(in_field, key=itemgetter(1))
+        yield (
+            fieldname,
+            (
+                (text, [field for posting in found for field in posting[2:]])
+                for text, found in terms
+            ),
+        )
 
 
 class FieldLengths:
@@ -193,8 +225,10 @@ class SegmentWriter(writing.SegmentWriter):  # Whoosh is untyped: its classes ar
         reader = self.per_document_reader()
         try:
             lengths = FieldLengths(self.schema, reader)
-            if self.pool.runs or not isinstance(self.fieldwriter, FieldWriter):
+            if not isinstance(self.fieldwriter, FieldWriter):
                 self.fieldwriter.add_postings(self.schema, lengths, self.pool.iter_postings())
+            elif self.pool.runs:  # merged from disk in Whoosh's format
+                _write_terms(self.fieldwriter, self.schema, lengths, _grouped(self.pool.items()))
             else:
                 _write_terms(self.fieldwriter, self.schema, lengths, self.pool.fields())
             self.fieldwriter.close()
@@ -206,15 +240,17 @@ def _write_terms(
     writer: FieldWriter,
     schema: Any,
     lengths: FieldLengths,
-    fields: Iterator[tuple[str, Iterator[tuple[bytes, list[Posting]]]]],
+    fields: Iterator[tuple[str, Iterator[tuple[bytes, list[Any]]]]],
 ) -> None:
-    """What Whoosh's ``FieldWriter.add_postings`` does with the postings in order, term by term."""
+    """What Whoosh's ``FieldWriter.add_postings`` does with the postings in order, term by term
+    (each term's as a flat list: document number, weight, value, ...)."""
     for fieldname, terms in fields:
         writer.start_field(fieldname, schema[fieldname])
         length = lengths.table(fieldname)
         for text, postings in terms:
-            if postings[0][2] == -1:  # Whoosh skips these: words for a spelling graph
-                postings = [posting for posting in postings if posting[2] != -1]
+            if postings[0] == -1:  # Whoosh skips these: words for a spelling graph
+                kept = [posting for posting in _triples(postings) if posting[0] != -1]
+                postings = [field for posting in kept for field in posting]
                 if not postings:
                     continue
             writer.start_term(text)

@@ -12,10 +12,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from whoosh.codec import whoosh3
 from whoosh.fields import Schema
 from whoosh.filedb.structfile import StructFile
+from whoosh.formats import Positions
 
-from knowledge.search.engine import building, writers
+from knowledge.search.engine import building, codec, writers
 from knowledge.search.engine.analysis import (
     LANGUAGE_GROUPS,
     language_group,
@@ -273,8 +275,45 @@ def test_the_pool_gives_the_postings_sorted_however_they_came(
             for word, _, weight, value in items:
                 pool.add((field, word, docnum, weight, value))
         expected += [(field, word, docnum, weight, value) for word, _, weight, value in items]
+        if docnum % 5 == 0:  # the same term again for the document, weighing less
+            word, _, weight, value = items[0]
+            pool.add((field, word, docnum, weight - 1, value))
+            expected.append((field, word, docnum, weight - 1, value))
 
     assert pool.items() == sorted(expected)
+
+
+@pytest.mark.parametrize("count", [1, 2, 127, 128, 129, 256, 300])
+def test_a_term_s_postings_added_at_once_are_written_as_one_by_one(
+    tmp_path: Path, count: int
+) -> None:
+    rng = random.Random(count)
+    docnums = sorted(rng.sample(range(5 * count), count))
+    weights = [rng.choice([1.0, 1.0, 2.0, 0.5, 98337.0]) for _ in docnums]
+    values = [
+        rng.choice([b"", b"\x00\x01", bytes(rng.randrange(256) for _ in range(9))]) for _ in docnums
+    ]
+    lengths = [rng.choice([0, None, 1, 7, 300, 70_000]) for _ in range(5 * count)]
+    storage_ = storage(tmp_path)
+    written = []
+    for writer in (whoosh3.W3PostingsWriter, codec.PostingsWriter):
+        with storage_.create_file(f"{writer.__name__}.pst") as file:
+            postings = writer(file, blocklimit=128, compression=3, inlinelimit=1)
+            postings.start_postings(Positions(), whoosh3.W3TermInfo())
+            if writer is codec.PostingsWriter:
+                flat = [
+                    field
+                    for posting in zip(docnums, weights, values, strict=True)
+                    for field in posting
+                ]
+                postings.add_all(flat, lengths)
+            else:
+                for docnum, weight, value in zip(docnums, weights, values, strict=True):
+                    postings.add_posting(docnum, weight, value, lengths[docnum])
+            info = postings.finish_postings().to_bytes()
+        written.append((info, (tmp_path / f"{writer.__name__}.pst").read_bytes()))
+
+    assert written[0] == written[1]
 
 
 @pytest.mark.parametrize("language", [*VOCABULARY, ""])
