@@ -30,6 +30,8 @@ LANGUAGE_GROUPS: tuple[str, ...] = (*STEMMED_LANGUAGES, CHINESE, GENERIC)
 _WORD_CHAR = re.compile(r"\w")
 #: The words of the stemming and generic analysers (Whoosh's default tokenizer pattern).
 _WORDS = RegexTokenizer().expression
+#: The same pattern with its group made non-capturing, so that ``findall`` gives whole words.
+_WORD_TEXTS = re.compile(r"[\w\*]+(?:\.?[\w\*]+)*")
 _jieba_ready = threading.Lock()
 _jieba_initialised = False
 
@@ -95,14 +97,8 @@ class JiebaTokenizer(Tokenizer):  # Whoosh is untyped: its classes are Any
                 token.endchar = start_char + len(value)
             yield token
             return
-        jieba = _jieba()
-        with_subwords = mode == "index"
         pos = start_pos
-        for word, start, end in jieba.tokenize(value):
-            if not _WORD_CHAR.search(word):
-                continue
-            pieces = _subwords(jieba, word, start) if with_subwords else []
-            pieces.append((word, start, end))
+        for pieces in _segmented(value, with_subwords=mode == "index"):
             for text, piece_start, piece_end in pieces:
                 token.text = text
                 token.boost = 1.0
@@ -116,6 +112,18 @@ class JiebaTokenizer(Tokenizer):  # Whoosh is untyped: its classes are Any
                     token.endchar = start_char + piece_end
                 yield token
             pos += 1
+
+
+def _segmented(value: str, with_subwords: bool) -> Iterator[list[tuple[str, int, int]]]:
+    """jieba's words in ``value`` that have a word character, each as its pieces with their
+    spans: its dictionary sub-words if asked, then the word itself (at one position)."""
+    jieba = _jieba()
+    for word, start, end in jieba.tokenize(value):
+        if not _WORD_CHAR.search(word):
+            continue
+        pieces = _subwords(jieba, word, start) if with_subwords else []
+        pieces.append((word, start, end))
+        yield pieces
 
 
 def _subwords(jieba: Any, word: str, start: int) -> list[tuple[str, int, int]]:
@@ -210,6 +218,14 @@ def analyzer_for(group: str) -> Analyzer:
     return generic_analyzer()
 
 
+def group_of(analyzer: Analyzer) -> str:
+    """The language group whose analyser equals ``analyzer`` (one unpickled from an index)."""
+    for group in LANGUAGE_GROUPS:
+        if analyzer == analyzer_for(group):
+            return group
+    raise ValueError(f"not the analyser of a language group: {analyzer!r}")
+
+
 def word_terms(text: str, group: str) -> list[tuple[int, int, tuple[str, ...]]]:
     """``(startchar, endchar, terms)`` of each word position ``analyzer_for(group)`` finds in
     ``text`` in index mode, the terms in the analyser's order and the span covering them all;
@@ -232,6 +248,48 @@ def word_terms(text: str, group: str) -> list[tuple[int, int, tuple[str, ...]]]:
             span = (min(start, token.startchar), max(end, token.endchar))
             words[-1] = (*span, (*terms, token.text))
     return words
+
+
+def position_terms(text: str, group: str) -> list[tuple[str, ...]]:
+    """The terms at each word position ``analyzer_for(group)`` finds in ``text`` in index mode,
+    in the analyser's order: :func:`word_terms` without the spans, for indexing."""
+    if group != CHINESE:
+        forms = _word_forms.get(group, _word_forms[GENERIC])
+        return list(map(forms.__getitem__, _WORD_TEXTS.findall(text)))
+    # jieba's words, as JiebaTokenizer segments them (tokenize is cut with offsets).
+    forms = _word_forms[CHINESE]
+    return [terms for terms in map(forms.__getitem__, _jieba().cut(text)) if terms]
+
+
+class _WordForms(dict[str, tuple[str, ...]]):
+    """The terms of a word as its group's analyser makes them in index mode, by the word as
+    written (a plain dictionary look-up for words seen before): for Chinese, jieba's pieces of
+    the word (see JiebaTokenizer), none if it has no word character, lower-cased and folded."""
+
+    #: Words remembered; past this many, the dictionary starts again.
+    LIMIT = 100_000
+
+    def __init__(self, group: str) -> None:
+        super().__init__()
+        self.group = group
+
+    def __missing__(self, word: str) -> tuple[str, ...]:
+        if self.group in STEMMED_LANGUAGES:
+            forms = stem_forms(self.group, word.lower())
+        elif self.group != CHINESE:
+            forms = (fold(word),)
+        elif _WORD_CHAR.search(word):
+            pieces = [piece for piece, _, _ in _subwords(_jieba(), word, 0)]
+            forms = tuple(fold(piece) for piece in [*pieces, word])
+        else:
+            forms = ()
+        if len(self) >= self.LIMIT:
+            self.clear()
+        self[word] = forms
+        return forms
+
+
+_word_forms = {group: _WordForms(group) for group in LANGUAGE_GROUPS}
 
 
 def fold(text: str) -> str:

@@ -23,7 +23,7 @@ from whoosh.multiproc import MpWriter
 from whoosh.util import random_name
 from whoosh.writing import SegmentWriter
 
-from knowledge.search.engine import analysis
+from knowledge.search.engine import analysis, writers
 from knowledge.search.engine.schema import (
     TitleKey,
     build_schema,
@@ -47,6 +47,19 @@ class _ParallelWriter(MpWriter):  # Whoosh is untyped: its classes are Any
     """``MpWriter`` that notices dead sub-writers and really stops them when cancelled."""
 
     docbuffer: list[Any]
+
+    def _new_task(self) -> writers.SubWriterTask:
+        task = writers.SubWriterTask(
+            self.storage,
+            self.indexname,
+            self.jobqueue,
+            self.resultqueue,
+            self.subargs,
+            self.multisegment,
+        )
+        self.tasks.append(task)
+        task.start()
+        return task
 
     def _enqueue(self) -> None:
         filename = f"{random_name()}.doclist"
@@ -135,7 +148,7 @@ def write_generation(
             subargs={"limitmb": max(32, memory_mb // procs)},
         )
     else:
-        writer = index.writer(limitmb=memory_mb)
+        writer = writers.SegmentWriter(index, limitmb=memory_mb)
     count = 0
     try:
         for doc in chain(head, stream):

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import threading
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from itertools import chain
 from typing import Any, TypedDict
 
 from whoosh import columns, fields
@@ -18,12 +20,14 @@ from knowledge.search.engine.analysis import (
     analyzer_for,
     fold,
     generic_analyzer,
+    group_of,
     language_group,
+    position_terms,
 )
 
 #: Bumped whenever the fields or their analysis change: an index written under another version
 #: is treated as missing, so the worker rebuilds it (searches answer "unavailable" meanwhile).
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 #: Searchable parts of a product and the weight of each occurrence in it (title counts most).
 TEXT_PARTS: dict[str, float] = {"title": 3.0, "abstract": 2.0, "body": 1.0}
 #: Positions left empty between two parts, so that a phrase never spans a title and an abstract.
@@ -77,7 +81,8 @@ class WeightedText(fields.TEXT):  # Whoosh is untyped: its classes are Any
     (phrases stay within a part). Each posting's weight packs the word's frequency in each part
     (:func:`pack_frequencies`) and the field's column packs each part's length
     (:func:`pack_lengths`): scoring then computes the per-part BM25 the three separate fields
-    gave, from one posting list.
+    gave, from one posting list. The terms at each position are those of the group's analyser,
+    read by :func:`~knowledge.search.engine.analysis.position_terms` without a token stream.
     """
 
     def __init__(self, analyzer: Any) -> None:
@@ -85,25 +90,38 @@ class WeightedText(fields.TEXT):  # Whoosh is untyped: its classes are Any
         self.column_type = columns.NumericColumn("Q", default=0)
 
     def index(self, value: Any, **kwargs: Any) -> Iterator[tuple[bytes, int, float, bytes]]:
-        positions: dict[str, list[int]] = defaultdict(list)
-        counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+        group = self._group()
+        positions: defaultdict[str, list[int]] = defaultdict(list)
+        counts: list[Counter[str]] = [Counter(), Counter(), Counter()]
         lengths = [0, 0, 0]
         start = 0
         for part, text in value:
             slot = PART_SLOTS[part]
-            end = start
-            for token in self.analyzer(text, positions=True, mode="index", start_pos=start):
-                if token.stopped:
-                    continue
-                positions[token.text].append(token.pos)
-                counts[token.text][slot] += 1
-                lengths[slot] += 1
-                end = token.pos + 1
-            start = end + PART_GAP
+            words = position_terms(text, group)
+            for pos, terms in enumerate(words, start):
+                for term in terms:
+                    positions[term].append(pos)
+            tokens = list(chain.from_iterable(words))
+            counts[slot].update(tokens)
+            lengths[slot] += len(tokens)
+            start += len(words) + PART_GAP
         _analysed.lengths = (value, pack_lengths(*lengths))
+        title, abstract, body = counts
+        encode = self.format.encode
         for word, where in positions.items():
-            weight = float(pack_frequencies(*counts[word]))
-            yield word.encode("utf-8"), len(where), weight, self.format.encode(where)
+            weight = _weight(title.get(word, 0), abstract.get(word, 0), body.get(word, 0))
+            yield word.encode("utf-8"), len(where), weight, encode(where)
+
+    def _group(self) -> str:
+        """The language group whose analyser this field has (found once, never pickled)."""
+        group: str | None = self.__dict__.get("_analysed_group")
+        if group is None:
+            group = self.__dict__["_analysed_group"] = group_of(self.analyzer)
+        return group
+
+    def __getstate__(self) -> dict[str, Any]:
+        # The schema is pickled into the index: its bytes stay those of the field's settings.
+        return {k: v for k, v in self.__dict__.items() if k != "_analysed_group"}
 
     def to_column_value(self, value: Any) -> int:
         # Whoosh asks for the column value right after indexing the same value.
@@ -131,6 +149,12 @@ def pack_frequencies(title: int, abstract: int, body: int) -> int:
     return packed
 
 
+@functools.lru_cache(maxsize=65_536)
+def _weight(title: int, abstract: int, body: int) -> float:
+    """A posting's weight: its packed frequencies (few combinations recur: cached)."""
+    return float(pack_frequencies(title, abstract, body))
+
+
 def pack_lengths(title: int, abstract: int, body: int) -> int:
     packed = 0
     for value in (title, abstract, body):
@@ -138,11 +162,18 @@ def pack_lengths(title: int, abstract: int, body: int) -> int:
     return packed
 
 
+class SortableNumber(fields.NUMERIC):  # Whoosh is untyped: its classes are Any
+    """A whole number kept only in its sortable column, without terms: product ids and dates
+    are read from their columns (for sorting), never searched."""
+
+    indexed = False
+
+
 def build_schema() -> fields.Schema:
     schema_fields: dict[str, fields.FieldType] = {
         "id": fields.ID(stored=True, unique=True),
-        "id_num": fields.NUMERIC(int, bits=64, sortable=True),
-        "date": fields.NUMERIC(int, bits=32, sortable=True),
+        "id_num": SortableNumber(int, bits=64, sortable=True),
+        "date": SortableNumber(int, bits=32, sortable=True),
         "organisation": fields.TEXT(analyzer=generic_analyzer(), phrase=False),
         # Unstemmed vocabulary for "did you mean".
         "spell": fields.TEXT(analyzer=generic_analyzer(), phrase=False),
