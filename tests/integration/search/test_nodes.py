@@ -220,15 +220,17 @@ def test_after_a_killed_worker_and_a_killed_import_the_index_converges_unaided(
     app, session, people, nodes, tmp_path
 ) -> None:
     node = nodes("node-b")
-    assert _wait_for(lambda: _ready(node))
+    # Its heartbeat (with its pid) is written when the worker's first round ends: before the
+    # backlog below, whose round the held lock keeps from ending.
+    assert _wait_for(lambda: _ready(node) and _worker_pid(session, "node-b") is not None)
+    pid = _worker_pid(session, "node-b")
+    assert pid is not None
     with _writing(app) as writer:
         for number in range(120):
             make_product(writer, people.ministry, title=f"Wombat burrow {number}")
 
     # The worker reads the backlog, builds its documents, then waits for the index: killed there.
     with _held(node.search_dir / LOCK_FILE):
-        pid = _worker_pid(session, "node-b")
-        assert pid is not None
         assert _wait_for(lambda: _holds(pid, node.search_dir / TURN_FILE), 30)
         os.kill(pid, signal.SIGKILL)
     assert node.total("wombat") == 0
