@@ -229,14 +229,11 @@ def group_of(analyzer: Analyzer) -> str:
 def word_terms(text: str, group: str) -> list[tuple[int, int, tuple[str, ...]]]:
     """``(startchar, endchar, terms)`` of each word position ``analyzer_for(group)`` finds in
     ``text`` in index mode, the terms in the analyser's order and the span covering them all;
-    computed without Whoosh's token stream where the steps are plain (stemming, generic)."""
-    if group in STEMMED_LANGUAGES:
-        return [
-            (*match.span(), stem_forms(group, match.group().lower()))
-            for match in _WORDS.finditer(text)
-        ]
+    computed without Whoosh's token stream where the steps are plain (stemming, generic), from
+    the same terms by word as :func:`position_terms`."""
     if group != CHINESE:
-        return [(*match.span(), (fold(match.group()),)) for match in _WORDS.finditer(text)]
+        forms = _word_forms.get(group, _word_forms[GENERIC])
+        return [(*match.span(), forms[match.group()]) for match in _WORDS.finditer(text)]
     words: list[tuple[int, int, tuple[str, ...]]] = []
     last_pos = None
     for token in analyzer_for(group)(text, chars=True, positions=True, mode="index"):
