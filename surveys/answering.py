@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
-from sqlalchemy import insert, update
+from sqlalchemy import Table, bindparam, insert, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from portal.countries import countries
 from portal.results.computations import is_youth, origin_groups, reporting_year
@@ -42,11 +43,29 @@ class PageResult:
     submitted: bool = False  # the survey was complete and its response is stored
 
 
+# Core statements on the tables, built once: the answering requests run them without the unit of
+# work, and SQLAlchemy reuses their compiled form.
+_INVITATIONS = cast(Table, Invitation.__table__)
+_OPENED = (
+    update(_INVITATIONS)
+    .where(_INVITATIONS.c.id == bindparam("invitation"), _INVITATIONS.c.opened_at.is_(None))
+    .values(opened_at=bindparam("now", type_=_INVITATIONS.c.opened_at.type))
+)
+_CONSUMED = (
+    update(_INVITATIONS)
+    .where(_INVITATIONS.c.id == bindparam("invitation"), _INVITATIONS.c.used_at.is_(None))
+    .values(used_at=bindparam("now", type_=_INVITATIONS.c.used_at.type), partial_answers=None)
+)
+_RESPONSES = cast(Table, Response.__table__)
+_STORED = insert(_RESPONSES).returning(_RESPONSES.c.id)
+_ANSWERS = insert(cast(Table, Answer.__table__))
+
+
 def mark_opened(session: Session, invitation: Invitation, now: datetime) -> None:
     """Note when the invitee first opened the survey (counted as opened in progress)."""
     if invitation.opened_at is None:
-        invitation.opened_at = now
-        session.flush()
+        session.execute(_OPENED, {"invitation": invitation.id, "now": now})
+        set_committed_value(invitation, "opened_at", now)
 
 
 def saved_answers(invitation: Invitation, definition: SurveyDefinition) -> dict[str, Any]:
@@ -265,29 +284,25 @@ def submit_response(
     office_id) are the database's own guards behind it.
     """
     campaign = invitation.campaign
-    consumed = session.execute(
-        update(Invitation)
-        .where(Invitation.id == invitation.id, Invitation.used_at.is_(None))
-        .values(used_at=now, partial_answers=None)
-        .execution_options(synchronize_session=False)
-    )
+    consumed = session.execute(_CONSUMED, {"invitation": invitation.id, "now": now})
     if consumed.rowcount != 1:  # type: ignore[attr-defined]
         raise AlreadyAnswered
     session.expire(invitation, ["used_at", "partial_answers"])
     # Core inserts (no unit of work): the response row with its id back, then the answers.
     snapshot = response_snapshot(invitation, campaign, now, global_south_flag)
-    stored = insert(Response).values(invitation_id=invitation.id, **snapshot)
+    values = {"invitation_id": invitation.id, **snapshot}
+    response_id: int
     if invitation.office_id is None:  # no office: nothing but this invitation could clash
-        response_id = session.execute(stored.returning(Response.id)).scalar_one()
+        response_id = session.execute(_STORED, values).scalar_one()
     else:
         try:
             with session.begin_nested():
-                response_id = session.execute(stored.returning(Response.id)).scalar_one()
+                response_id = session.execute(_STORED, values).scalar_one()
         except IntegrityError:
             # The invitation was ours (the update above), so the clash is the office's response.
             raise AlreadyAnswered("office") from None
     rows = answer_rows(definition, response_id, campaign.id, answers)
     if rows:
-        session.execute(insert(Answer), rows)
+        session.execute(_ANSWERS, rows)
     count_response(session, campaign.id, snapshot, rows, tally)
     return response_id

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import and_, bindparam, delete, select, update
 from sqlalchemy.orm import Session, joinedload
 
 from portal import audit
@@ -97,15 +97,39 @@ def issue_link(
     return token
 
 
+# Built once: each answering request runs one of these (SQLAlchemy then reuses the compiled form).
+_LINK_BY_HASH = (
+    select(InvitationLink)
+    .where(InvitationLink.token_hash == bindparam("token_hash"))
+    .options(joinedload(InvitationLink.invitation).joinedload(Invitation.campaign))
+)
+_BOUND = (
+    select(Invitation, InvitationLink)
+    .outerjoin(
+        InvitationLink,
+        and_(InvitationLink.invitation_id == Invitation.id, InvitationLink.id == bindparam("link")),
+    )
+    .where(Invitation.id == bindparam("invitation"))
+    .options(joinedload(Invitation.campaign).joinedload(Campaign.definition_version))
+)
+
+
 def link_for_token(session: Session, token: str) -> InvitationLink | None:
     """The link of a token (revoked or not), with its invitation and campaign."""
     if not 20 <= len(token) <= 100:
         return None
-    return session.scalar(
-        select(InvitationLink)
-        .where(InvitationLink.token_hash == hash_token(token))
-        .options(joinedload(InvitationLink.invitation).joinedload(Invitation.campaign))
-    )
+    link: InvitationLink | None = session.scalar(_LINK_BY_HASH, {"token_hash": hash_token(token)})
+    return link
+
+
+def bound_invitation(
+    session: Session, invitation_id: int, link_id: int | None
+) -> tuple[Invitation, InvitationLink | None] | None:
+    """An invitation a browser holds, with its campaign and definition version, and the link
+    that opened it (None when the session was opened without one, or the link is gone): one
+    query for what every answering request checks."""
+    row = session.execute(_BOUND, {"invitation": invitation_id, "link": link_id}).first()
+    return None if row is None else (row[0], row[1])
 
 
 def invitation_for_token(session: Session, token: str) -> Invitation | None:

@@ -19,7 +19,6 @@ from flask_babel import gettext as _
 from flask_babel import refresh
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.orm import joinedload
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
@@ -32,7 +31,7 @@ from portal.models import User
 from surveys import answering, invitations, office_surveys, page_cache, pages
 from surveys.campaigns import campaign_definition, get_campaign
 from surveys.forms import GROUP_LABELS, STATE_LABELS, VALUE_LABELS, PageForm
-from surveys.models import Campaign, Invitation, InvitationLink
+from surveys.models import Invitation
 from surveys.permissions import (
     can_answer_for_office,
     can_answer_office_surveys,
@@ -65,7 +64,6 @@ def _labels() -> dict[str, Any]:
 BOUND = "survey_invitation"
 LINK_SCOPE = "survey-link-unknown"  # rate-limit scope: unknown links per client address
 DONE = "survey_done"
-WITH_CAMPAIGN = [joinedload(Invitation.campaign).joinedload(Campaign.definition_version)]
 
 
 def _refusal(state: str) -> None:
@@ -95,13 +93,17 @@ def _refuse_answered(refused: answering.AlreadyAnswered) -> NoReturn:
 
 def _bound_invitation() -> tuple[Invitation, SurveyDefinition]:
     bound: dict[str, Any] | None = session.get(BOUND)
-    invitation = db_session().get(Invitation, bound["id"], options=WITH_CAMPAIGN) if bound else None
-    if bound is None or invitation is None:
+    found = (
+        invitations.bound_invitation(db_session(), bound["id"], bound.get("link"))
+        if bound
+        else None
+    )
+    if bound is None or found is None:
         message = _("No survey is open in this browser. Open the link from your e-mail.")
         abort(404, description=message)
     if not can_continue_invitation(current_user, bound.get("user")):
         abort(403)
-    link = db_session().get(InvitationLink, bound["link"]) if bound.get("link") else None
+    invitation, link = found
     _refusal(invitations.link_state(invitation, utcnow(), link))
     definition = campaign_definition(invitation.campaign)
     return invitation, for_respondent(definition, roster_values(invitation))

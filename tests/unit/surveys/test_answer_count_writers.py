@@ -86,14 +86,33 @@ def _why_writer(function: ast.AST, models: set[str]) -> str | None:
     return None
 
 
+def _statements(tree: ast.Module, models: set[str]) -> tuple[set[str], set[str]]:
+    """Module-level names standing for the models' tables (`_ANSWERS = Answer.__table__`), and
+    those holding a writing statement built once (`_STORED = insert(_ANSWERS)`)."""
+    tables, statements = set(models), set()
+    for node in tree.body:
+        if not isinstance(node, ast.Assign | ast.AnnAssign) or node.value is None:
+            continue
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        names = {target.id for target in targets if isinstance(target, ast.Name)}
+        if _why_writer(node, tables) is not None:
+            statements |= names
+        elif {n.id for n in ast.walk(node.value) if isinstance(n, ast.Name)} & tables:
+            tables |= names
+    return tables, statements
+
+
 def writers(source: str, module: str) -> dict[str, str]:
     """module::function -> why it writes, for every writing function of one module's source."""
     tree = ast.parse(source)
-    models = _model_names(tree)
+    models, statements = _statements(tree, _model_names(tree))
     found = {}
     for node in ast.walk(tree):
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
             why = _why_writer(node, models)
+            runs = sorted({n.id for n in ast.walk(node) if isinstance(n, ast.Name)} & statements)
+            if why is None and runs:
+                why = f"runs {runs[0]}"
             if why is not None:
                 found[f"{module}::{node.name}"] = why
     return found
@@ -165,6 +184,15 @@ def generic(session):
 
 def reader(session):
     return session.scalars(Stored.__table__.select()).all()
+
+_ANSWERS = cast(Table, Answer.__table__)
+_STORED = insert(_ANSWERS)
+
+def store(session, rows):
+    session.execute(_STORED, rows)
+
+def count(session):
+    return session.scalar(select(func.count()).select_from(_ANSWERS))
 """
     assert writers(source, "example.py") == {
         "example.py::purge": "delete(Stored)",
@@ -173,4 +201,5 @@ def reader(session):
         "example.py::wipe": "raw SQL",
         "example.py::copy": "constructs Answer",
         "example.py::generic": "update(model)",
+        "example.py::store": "runs _STORED",
     }
