@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from babel import support
 from flask import Flask, request, session
 from flask_babel import Babel, Domain, get_locale
+from flask_babel import _get_current_context as _babel_context
 from flask_login import current_user
 
 from portal.typography import french_spacing
@@ -54,16 +55,24 @@ class PortalDomain(Domain):
     string, in pages, mails or lazy labels, has them and the catalogue keeps plain spaces."""
 
     def get_translations(self) -> support.NullTranslations:
+        # Every gettext asks (a page has dozens): the request keeps its catalogue in the slot
+        # Flask-Babel's refresh() empties and force_locale() swaps, so a change of language
+        # is still seen at once.
+        context = _babel_context()
+        kept = getattr(context, "babel_translations", None)
+        if kept is not None:
+            return cast(support.NullTranslations, kept)
         translations: support.NullTranslations = super().get_translations()
-        if getattr(translations, "typeset", False):
-            return translations  # every gettext asks: a language's catalogue is seen to once
-        catalog = getattr(translations, "_catalog", None)
-        if current_language() == "fr" and catalog:
-            for key, text in catalog.items():
-                if key and isinstance(text, str):
-                    catalog[key] = french_spacing(text)
-        # Flask-Babel caches one catalogue object per language: this one is never another's.
-        translations.typeset = True  # type: ignore[attr-defined]
+        if not getattr(translations, "typeset", False):  # a language's catalogue: seen to once
+            catalog = getattr(translations, "_catalog", None)
+            if current_language() == "fr" and catalog:
+                for key, text in catalog.items():
+                    if key and isinstance(text, str):
+                        catalog[key] = french_spacing(text)
+            # Flask-Babel caches one catalogue object per language: this one is never another's.
+            translations.typeset = True  # type: ignore[attr-defined]
+        if context is not None:
+            context.babel_translations = translations
         return translations
 
 
