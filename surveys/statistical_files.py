@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Sequence
+from array import array
+from collections.abc import Iterable, MutableSequence, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pyreadstat
 from flask_babel import force_locale, lazy_gettext
@@ -33,6 +35,9 @@ _RESERVED = {
     "dta": frozenset("byte double float if in int long strl using with".split()),
 }
 _STATA_STR = re.compile(r"str[0-9]+")
+# A text variable shares one string object per distinct value up to this many values (gender,
+# dates, office names repeat on every row); free texts beyond it are kept as they come.
+_SHARED_TEXTS = 10_000
 
 
 @dataclass(frozen=True)
@@ -52,11 +57,13 @@ LIMITS = {
 @dataclass
 class Variable:
     """One variable of the file: its key (the export's column key, or key_code for an option of
-    a multiple choice), label, values and, for labelled numbers, the labels of its values."""
+    a multiple choice), label, values and, for labelled numbers, the labels of its values.
+    Numbers are collected as an array of doubles (8 bytes a value, handed to the file without
+    a copy), texts as a list."""
 
     key: str
     label: str
-    values: list[Any] = field(default_factory=list)
+    values: MutableSequence[Any] = field(default_factory=list)
     value_labels: Labels | None = None
     number: bool = False
     measure: str = "nominal"
@@ -73,7 +80,7 @@ class _Choice:
             place: text_for(o.label, locale) for place, o in enumerate(options, 1)
         }
         measure = "ordinal" if question.type == "likert5" else "nominal"
-        self.variable = Variable(column.key, column.label, [], self.labels, True, measure)
+        self.variable = Variable(column.key, column.label, array("d"), self.labels, True, measure)
 
     def add(self, cell: Any) -> None:
         if cell == "" or cell is None:
@@ -91,14 +98,14 @@ class _Multiple:
 
     def __init__(self, column: Column, question: Question, locale: str, yes_no: Labels) -> None:
         self.column, self.yes_no = column, yes_no
-        self.answered: list[bool] = []
+        self.answered = bytearray()  # 1 where the question was answered
         self.options: dict[str, Variable] = {}
         for option in question.options:
             self._add_option(option.code, text_for(option.label, locale))
 
     def _add_option(self, code: str, label: str) -> None:
         # A code the survey does not (or no longer) list gets its variable when first seen.
-        values = [0 if answered else math.nan for answered in self.answered]
+        values = array("d", (0 if answered else math.nan for answered in self.answered))
         key, labels = f"{self.column.key}_{code}", dict(self.yes_no)
         variable = Variable(key, self.column.label, values, labels, True, suffix=f" - {label}")
         self.options[code] = variable
@@ -109,7 +116,7 @@ class _Multiple:
             self._add_option(code, code)
         for code, variable in self.options.items():
             variable.values.append((1 if code in chosen else 0) if chosen else math.nan)
-        self.answered.append(bool(chosen))
+        self.answered.append(1 if chosen else 0)
 
     @property
     def variables(self) -> list[Variable]:
@@ -124,12 +131,18 @@ class _Plain:
         labels = dict(yes_no) if self.kind == "yes_no" else None
         number = self.kind != "text"
         measure = "scale" if self.kind == "number" else "nominal"
-        self.variable = Variable(column.key, column.label, [], labels, number, measure)
+        values: MutableSequence[Any] = array("d") if number else []
+        self.variable = Variable(column.key, column.label, values, labels, number, measure)
+        self.shared: dict[str, str] = {}
 
     def add(self, cell: Any) -> None:
         values = self.variable.values
         if self.kind == "text":
-            values.append("" if cell is None else str(cell))
+            text = "" if cell is None else str(cell)
+            shared = self.shared.get(text)
+            if shared is None and len(self.shared) < _SHARED_TEXTS:
+                shared = self.shared[text] = text
+            values.append(text if shared is None else shared)
         elif self.kind == "yes_no":
             values.append({"yes": 1, "no": 0}.get(cell, math.nan))
         else:
@@ -235,6 +248,16 @@ def names(variables: Sequence[Variable], fmt: str) -> list[str]:
     return result
 
 
+def _series(variable: Variable) -> pd.Series:
+    """A variable's column for the data frame: numbers read in place from their array."""
+    values = variable.values
+    if not variable.number:
+        return pd.Series(values, dtype=object)
+    if isinstance(values, array):
+        return pd.Series(np.frombuffer(values, dtype="float64"), copy=False)
+    return pd.Series(values, dtype="float64")
+
+
 def write(
     fmt: str,
     variables: Sequence[Variable],
@@ -247,10 +270,7 @@ def write(
     limits = LIMITS[fmt]
     columns = names(variables, fmt)
     frame = pd.DataFrame(
-        {
-            name: pd.Series(v.values, dtype="float64" if v.number else object)
-            for name, v in zip(columns, variables, strict=True)
-        }
+        {name: _series(v) for name, v in zip(columns, variables, strict=True)}, copy=False
     )
     labels: list[str | None] = [_label(v, limits) for v in variables]
     value_labels = {
