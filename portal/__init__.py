@@ -44,6 +44,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         routing,
         security,
         views,
+        warm_up,
         work,
         worker,
     )
@@ -84,6 +85,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     operations_cli.init_app(app)
     backup_cli.init_app(app)
     worker.init_app(app)
+    warm_up.init_app(app)
 
     app.register_blueprint(views.bp)
     app.register_blueprint(auth_views.bp)

@@ -10,7 +10,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, ScriptInfo, with_appcontext
 
-from portal import background, outbox, serve, worker
+from portal import background, outbox, serve, warm_up, worker
 from portal.cli import command_transaction, portal_cli
 from portal.db import database
 from portal.mail import mailer_for
@@ -35,6 +35,7 @@ def serve_command(
     app_path = info.app_import_path if info else None
     command = None if no_worker else serve.worker_command(app_path, worker_interval)
     app = current_app._get_current_object()  # type: ignore[attr-defined]
+    warm_up.start(app)
     serve.serve(app, serve.ServeOptions(host, port, threads, command))
 
 
@@ -54,6 +55,7 @@ def worker_command(once: bool, interval: float) -> None:
         for name, done in background.run_round(app, skip={"mail"}).items():
             click.echo(f"{name}: {'failed (see the log)' if done < 0 else done}")
         return
+    warm_up.start(app)
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda _signum, _frame: stop.set())

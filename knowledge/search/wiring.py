@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import threading
 from typing import Any
 
 from flask import Flask
@@ -12,9 +11,9 @@ from knowledge.cli import knowledge_cli
 from knowledge.search import indexer, positions, updates
 from knowledge.search.cli import describe, index_command, reindex_command
 from knowledge.search.current import install_index, search_index
-from knowledge.search.engine import IndexBusy, SearchIndex, SearchUnavailable
+from knowledge.search.engine import IndexBusy, SearchUnavailable
 from knowledge.search.views import api_bp
-from portal import background, health, schedule
+from portal import background, health, schedule, warm_up
 from portal.db import database, db_session, utcnow
 from portal.markers import N_
 from portal.restore import register_restore_hook
@@ -28,12 +27,11 @@ LAG_LIMIT_SECONDS = 300.0
 
 
 def init_app(app: Flask) -> None:
-    """This node's index (``PORTAL_SEARCH_DIR``) warmed up as the process starts, indexing
+    """This node's index (``PORTAL_SEARCH_DIR``) warmed up as a serving process starts, indexing
     after commits, the worker's ``search`` task, the outbox pruning job, the health check, the
     search API, the ``index`` and ``reindex`` commands and the rebuild after a restore."""
     index = install_index(app)
-    if not app.testing:
-        warm_at_start(index)
+    warm_up.register(app, "search", lambda _app: index.warm())
     updates.apply_after_commits(app)
     background.register_task(app, "search", apply_task)
     schedule.register_job(
@@ -48,22 +46,6 @@ def init_app(app: Flask) -> None:
     knowledge_cli.add_command(index_command)
     knowledge_cli.add_command(reindex_command)
     register_restore_hook(app, "search index", rebuild_after_restore, "flask knowledge reindex")
-
-
-def warm_at_start(index: SearchIndex) -> threading.Thread:
-    """Load the analysers (jieba's dictionary) and the index's shared arrays in the background
-    as a web or worker process starts, so that its first search answers in milliseconds
-    instead of seconds; requests meanwhile are served as usual."""
-
-    def warm() -> None:
-        try:
-            index.warm()
-        except Exception:  # a damaged index is reported by searches and health, not here
-            log.debug("search warm-up failed", exc_info=True)
-
-    thread = threading.Thread(target=warm, name="search-warm-up", daemon=True)
-    thread.start()
-    return thread
 
 
 def rebuild_after_restore(app: Flask) -> str:
