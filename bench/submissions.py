@@ -3,7 +3,8 @@ Flask endpoint on the same server.
 
 Each simulated volunteer opens their link, loads the last page (for its form token) and sends the
 final page, which stores the response, then reads the confirmation, following redirects as a
-browser does; every page before it was saved beforehand. Run:
+browser does; every page before it was saved beforehand. The bare endpoint and the submissions
+alternate for a few rounds (each round's ratio, then their median). Run:
 
     .venv/bin/python bench/submissions.py --backend sqlite --submissions 600
     .venv/bin/python bench/submissions.py --backend sqlite --submissions 600 --server serve \
@@ -20,6 +21,7 @@ import multiprocessing
 import os
 import re
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -250,11 +252,15 @@ def main() -> None:
     parser.add_argument("--server", choices=["gunicorn", "serve"], default="gunicorn")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn's worker processes")
     parser.add_argument("--threads", type=int, default=4, help="threads in each (serve: in all)")
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="alternations of the two loads (the median counts)"
+    )
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="bench-submissions-"))
     url = args.database_url or f"sqlite:///{workdir}/portal.db"
-    print(f"preparing {args.submissions} invitations on {url.split('@')[-1]} ...", flush=True)
-    tokens, form = prepare(url, args.submissions, workdir)
+    total = args.submissions * args.rounds
+    print(f"preparing {total} invitations on {url.split('@')[-1]} ...", flush=True)
+    tokens, form = prepare(url, total, workdir)
     port = _free_port()
     env = dict(
         os.environ,
@@ -265,36 +271,56 @@ def main() -> None:
         BASE_URL=f"http://127.0.0.1:{port}",
     )
     server = subprocess.Popen(_server_command(args, port), env=env, cwd=ROOT)
+    rounds: list[tuple[float, float, float]] = []  # (bare req/s, submissions/s, their req/s)
+    stored_all = 0
     try:
         _wait_until_up(port)
-        bare_jobs = list(range(args.submissions * 3))
-        bare_seconds, bare_ok, _ = run_load(
-            args.processes, args.threads_per_process, bare_jobs, _bare, port
-        )
-        jobs = [(token, form) for token in tokens]
-        seconds, stored, requests = run_load(
-            args.processes, args.threads_per_process, jobs, _submission, port
-        )
+        for number in range(args.rounds):
+            # Each round measures the bare endpoint, then submissions, back to back: a shared
+            # machine's speed drifts by more than the difference being measured.
+            bare_jobs = list(range(args.submissions * 3))
+            bare_seconds, bare_ok, _ = run_load(
+                args.processes, args.threads_per_process, bare_jobs, _bare, port
+            )
+            chunk = tokens[number * args.submissions : (number + 1) * args.submissions]
+            seconds, stored, requests = run_load(
+                args.processes,
+                args.threads_per_process,
+                [(t, form) for t in chunk],
+                _submission,
+                port,
+            )
+            stored_all += stored
+            rounds.append((bare_ok / bare_seconds, stored / seconds, requests / seconds))
+            bare, done, asked = rounds[-1]
+            print(
+                f"round {number + 1}: bare {bare:7.1f} requests/s; {done:6.1f} submissions/s "
+                f"({stored} of {len(chunk)}, {requests / max(stored, 1):.0f} requests each, "
+                f"{asked:6.1f} requests/s): {done / bare:.0%} / {asked / bare:.0%} of bare",
+                flush=True,
+            )
     finally:
         server.terminate()
         server.wait(timeout=30)
     workers = f"workers={args.workers} " if args.server == "gunicorn" else ""
     print(
         f"backend={args.backend} server={args.server} {workers}threads={args.threads} "
-        f"clients={args.processes}x{args.threads_per_process} cpus={os.cpu_count()}"
+        f"clients={args.processes}x{args.threads_per_process} cpus={os.cpu_count()} "
+        f"rounds={args.rounds} x {args.submissions} submissions"
     )
-    bare = bare_ok / bare_seconds
-    print(f"bare Flask endpoint:   {bare:8.1f} requests/s ({bare_ok} in {bare_seconds:.1f} s)")
+    bare, done, asked = (statistics.median(r[n] for r in rounds) for n in range(3))
+    print(f"bare Flask endpoint:   {bare:8.1f} requests/s (median of the rounds)")
     print(
-        f"completed submissions: {stored / seconds:8.1f} submissions/s ({stored} of {len(tokens)} "
-        f"in {seconds:.1f} s; {requests / max(stored, 1):.0f} requests each, redirects followed: "
-        f"{requests / seconds:.1f} requests/s)"
+        f"completed submissions: {done:8.1f} submissions/s, their requests {asked:.1f}/s "
+        "(medians; redirects followed)"
     )
+    completed = statistics.median(r[1] / r[0] for r in rounds)
+    as_requests = statistics.median(r[2] / r[0] for r in rounds)
     print(
-        f"submissions/s = {stored / seconds / bare:.0%} of the bare endpoint's requests/s; "
-        f"their requests/s = {requests / seconds / bare:.0%} of it"
+        f"submissions/s = {completed:.0%} of the bare endpoint's requests/s; "
+        f"their requests/s = {as_requests:.0%} of it (medians of each round's ratio)"
     )
-    if stored != len(tokens):
+    if stored_all != len(tokens):
         raise SystemExit("some submissions were not stored")
 
 
