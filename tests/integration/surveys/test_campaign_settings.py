@@ -156,7 +156,9 @@ def test_the_worker_reminds_only_campaigns_with_automatic_reminders(app) -> None
 
 def test_response_rate_over_time_counts_invitations_and_completions_per_day(session) -> None:
     campaign = make_campaign(session)
-    opened = campaign.opened_at
+    # Opened at 09:00: "a day and two hours later" is then the next day at any time of the run.
+    opened = campaign.opened_at.replace(hour=9, minute=0, second=0, microsecond=0)
+    campaign.opened_at = opened
     made = [make_invitation(session, campaign)[0] for _ in range(4)]
     for invitation in made:
         invitation.created_at = opened
